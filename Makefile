@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine:  make run  |  make test
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench system-deps clean
+
+$(STAMP): requirements.txt requirements-test.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $(STAMP)
+
+## run: install, build the demo city on first run, serve on http://127.0.0.1:8050
+run: $(STAMP)
+	$(PY) app.py serve
+
+## system-deps: the browser and CJK fonts the UI tests drive (Debian packages; needs root)
+system-deps:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep -qi "noto.*cjk" \
+	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk)
+
+## test: install test needs and run the whole suite
+test: $(STAMP) system-deps
+	$(PY) -m pytest
+
+## bench: the performance benchmark, one table
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf var assets/geo tests/screenshots

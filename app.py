@@ -1,0 +1,193 @@
+"""梧州境外输入闭环管控态势图 — the single entry point: the app factory and the command line.
+
+    python app.py                 serve the dashboard (builds the demo city on first run)
+    python app.py demo            build the demo city's feeds and database
+    python app.py ingest --channel hotel FILE...
+    python app.py figures [--as-of 2020-03-29] [--json]
+    python app.py boundaries import FILE --level communities --code-column CODE
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VAR = ROOT / "var"
+DEFAULT_STORE = VAR / "store"
+GEO_CACHE = VAR / "geo"
+MAP_FILES = ROOT / "assets" / "geo"
+REPORT_DATE = "2020-03-29"
+
+
+def _store(args):
+    from store.db import Store
+    return Store(args.store)
+
+
+def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress: bool = True,
+               feeds_dir: Path | None = None) -> dict:
+    """Write the demo city's feed files and ingest them through the real ingest path; return timings."""
+    from demo import write_feeds
+    from geo.boundaries import load_boundaries
+    from ingest.channels import feed_named
+    from ingest.reference import write_reference
+    from ingest.run import format_summary, ingest_files
+    from store.db import Store
+
+    timings, started = {}, time.perf_counter()
+    boundaries = load_boundaries(GEO_CACHE, seed=seed)
+    feeds_dir = feeds_dir or VAR / "demo" / f"feeds-scale{scale}-seed{seed}"
+    shutil.rmtree(feeds_dir, ignore_errors=True)
+    files = write_feeds(feeds_dir, boundaries, scale=scale, seed=seed)
+    timings["write feeds"] = time.perf_counter() - started
+    store = Store(store_root)
+    with store.writer() as conn:
+        write_reference(conn, boundaries)
+        summaries, errors = ingest_files(store, [(feed_named(f.feed), f.path) for f in files],
+                                         show_progress=show_progress, conn=conn)
+        if errors:
+            raise RuntimeError("demo feeds failed to ingest:\n" + "\n".join(errors))
+    timings["ingest"] = time.perf_counter() - started - timings["write feeds"]
+    timings["total"] = time.perf_counter() - started
+    if show_progress:
+        print(format_summary(summaries, errors), file=sys.stderr)
+    return timings
+
+
+def ensure_map_files(store) -> Path:
+    """The simplified GeoJSON per level, derived from the store's boundaries once, served as files."""
+    from geo.mapfiles import write_map_files
+    from ingest.placement import CityGeo
+
+    version_file = MAP_FILES / "VERSION"
+    if not version_file.exists() or version_file.read_text() != store.version():
+        write_map_files(CityGeo.from_store(store.reader()).boundaries, MAP_FILES)
+        version_file.write_text(store.version())
+    return MAP_FILES
+
+
+# ---------------------------------------------------------------------------------------------- commands
+def cmd_demo(args) -> int:
+    store_root = Path(args.store)
+    if (store_root / "CURRENT").exists():
+        if not args.replace:
+            print(f"{store_root} already holds a database; pass --replace to rebuild it", file=sys.stderr)
+            return 2
+        shutil.rmtree(store_root)
+    timings = build_demo(store_root, args.scale, args.seed)
+    print(" ".join(f"{k}: {v:.1f}s" for k, v in timings.items()))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from ingest.run import files_for_channel, format_summary, ingest_files
+
+    store = _store(args)
+    if not store.exists():
+        print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
+        return 2
+    try:
+        files = files_for_channel(args.channel, [Path(p) for p in args.files])
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    summaries, errors = ingest_files(store, files)
+    print(format_summary(summaries, errors))
+    return 1 if errors else 0
+
+
+def cmd_figures(args) -> int:
+    import duckdb
+
+    from queries.figures import headline
+    from queries.runner import Scope
+
+    path = Path(args.db)
+    if path.is_dir():
+        from store.db import Store
+        conn = Store(path).reader()
+    else:
+        conn = duckdb.connect(str(path), read_only=True)
+    figures = headline(conn, Scope.whole_city(), dt.date.fromisoformat(args.as_of))
+    if args.json:
+        print(json.dumps({"as_of": args.as_of, **figures}, ensure_ascii=False, indent=2))
+    else:
+        width = max(map(len, figures))
+        print(f"as of {args.as_of} (end of day)")
+        for key, value in figures.items():
+            print(f"  {key:<{width}}  {value:>10,}")
+    return 0
+
+
+def cmd_boundaries(args) -> int:
+    from geo.boundaries import BoundaryError, import_boundaries
+
+    try:
+        report = import_boundaries(Path(args.file), args.level, args.code_column, args.name_column,
+                                   cache_dir=GEO_CACHE)
+    except BoundaryError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    print(report)
+    print("Rebuild the database to use them: python app.py demo --replace (or re-run your set-up).")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from store.db import Store
+
+    store = Store(args.store)
+    if not store.exists():
+        print("first run: building the demo city (scale 1) ...", file=sys.stderr)
+        build_demo(Path(args.store))
+    ensure_map_files(store)
+    from pages.server import serve
+    serve(store, host=args.host, port=args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
+    p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
+    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
+    sub = p.add_subparsers(dest="command")
+    s = sub.add_parser("serve", help="serve the dashboard (default command)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("demo", help="write the demo city's feed files and build its database")
+    s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")
+    s.add_argument("--seed", type=int, default=2020)
+    s.add_argument("--replace", action="store_true", help="replace an existing database")
+    s.set_defaults(func=cmd_demo)
+    s = sub.add_parser("ingest", help="ingest channel files, one batch per file")
+    s.add_argument("--channel", required=True)
+    s.add_argument("files", nargs="+")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("figures", help="print the headline figures")
+    s.add_argument("--db", default=str(DEFAULT_STORE), help="store folder or a .duckdb file")
+    s.add_argument("--as-of", default=REPORT_DATE)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_figures)
+    s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
+    s.add_argument("action", choices=["import"])
+    s.add_argument("file")
+    s.add_argument("--level", required=True, choices=["districts", "townships", "communities"])
+    s.add_argument("--code-column", required=True)
+    s.add_argument("--name-column")
+    s.set_defaults(func=cmd_boundaries)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

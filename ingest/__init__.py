@@ -1,0 +1,1 @@
+"""Channel feeds into the store: read, validate, place, resolve identity, write."""

@@ -1,0 +1,131 @@
+"""Ingest feed files: read -> validate -> place -> resolve identity -> write, one transaction per file.
+
+A file is one batch: it commits whole or not at all, and a file already ingested (same SHA-256)
+adds nothing. Every rejected row is stored in `rejects` with file, line and reason, and for every
+file accepted + rejected = rows read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.channels import Feed
+from ingest.identity import doc_columns_sql, resolve
+from ingest.placement import CityGeo, place
+from ingest.readers import load_raw
+from ingest.validate import MACROS, normalise_sql, reasons_sql
+from ingest.writers import ROW_RULES, render
+
+STAGES = ("read", "validate", "place", "identity", "write")
+
+
+@dataclass
+class BatchSummary:
+    file: str
+    channel: str
+    feed: str
+    batch_id: int | None = None
+    skipped: bool = False
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    persons_new: int = 0
+    persons_matched: int = 0
+    review_pairs: int = 0
+    reasons: Counter = field(default_factory=Counter)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> BatchSummary:
+    """Ingest one file in one transaction on a read-write connection; return what happened."""
+    summary = BatchSummary(path.name, feed.channel, feed.name)
+    sha = file_sha256(path)
+    if conn.execute("SELECT 1 FROM batches WHERE file_sha256 = ?", [sha]).fetchone():
+        summary.skipped = True
+        return summary
+    step = on_stage or (lambda stage: None)
+    started = dt.datetime.now()
+    conn.execute(MACROS)
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        batch_id = conn.execute("SELECT nextval('batch_seq')").fetchone()[0]
+        summary.batch_id = batch_id
+        step("read")
+        summary.rows_read = load_raw(conn, feed, path)
+        step("validate")
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE norm AS SELECT {normalise_sql(feed)} FROM raw")
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT *, {reasons_sql(feed)} AS reason,"
+                     f" {doc_columns_sql(feed)} FROM norm")
+        step("place")
+        place(conn, feed, geo)
+        step("identity")
+        _resolve_people(conn, feed, batch_id, summary)
+        step("write")
+        _reject(conn, feed, path, batch_id)
+        params = {"channel": feed.channel, "feed": feed.name, "batch": batch_id}
+        for writer in feed.writes:
+            sql = render(writer, feed)
+            conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        _record_batch(conn, feed, path, sha, batch_id, started, summary)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _resolve_people(conn, feed: Feed, batch_id: int, summary: BatchSummary) -> None:
+    """Attach person_id to the accepted rows; reject rows a 'known person' feed cannot match."""
+    conn.execute("CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM checked WHERE reason = ''")
+    if feed.person == "none":
+        conn.execute("ALTER TABLE acc ADD COLUMN person_id BIGINT")
+        return
+    result = resolve(conn, feed, batch_id, create=feed.person == "resolve")
+    summary.persons_new, summary.persons_matched, summary.review_pairs = (
+        result.persons_new, result.persons_matched, result.review_pairs)
+    conn.execute("""CREATE OR REPLACE TEMP TABLE acc AS
+                    SELECT a.*, r.person_id FROM acc a LEFT JOIN resolved r USING (line)""")
+    if feed.person == "known" and feed.name != "person_checks":   # a traveller unknown to us is still checked
+        _reject_where(conn, "person: unknown person (no known document)", "person_id IS NULL")
+    for writer in feed.writes:
+        if writer in ROW_RULES:
+            reason, condition = ROW_RULES[writer]
+            _reject_where(conn, reason, condition)
+
+
+def _reject_where(conn, reason: str, condition: str) -> None:
+    conn.execute(f"UPDATE checked SET reason = ? WHERE line IN (SELECT a.line FROM acc a WHERE {condition})",
+                 [reason])
+    conn.execute(f"DELETE FROM acc a WHERE {condition}")
+
+
+def _reject(conn, feed: Feed, path: Path, batch_id: int) -> None:
+    conn.execute("""INSERT INTO rejects SELECT ?, ?, ?, ?, line, reason, raw FROM parse_rejects
+                    UNION ALL SELECT ?, ?, ?, ?, line, reason, raw FROM checked WHERE reason <> ''""",
+                 [batch_id, feed.channel, feed.name, path.name] * 2)
+
+
+def _record_batch(conn, feed: Feed, path: Path, sha: str, batch_id: int, started, summary: BatchSummary) -> None:
+    summary.accepted = conn.execute("SELECT count(*) FROM acc").fetchone()[0]
+    summary.reasons = Counter(dict(conn.execute(
+        "SELECT split_part(reason, ';', 1), count(*) FROM rejects WHERE batch_id = ? GROUP BY 1",
+        [batch_id]).fetchall()))
+    summary.rejected = sum(summary.reasons.values())
+    if summary.accepted + summary.rejected != summary.rows_read:
+        raise RuntimeError(f"{path.name}: {summary.accepted} accepted + {summary.rejected} rejected"
+                           f" != {summary.rows_read} read")
+    span = (conn.execute(f"SELECT min({feed.time_column}), max({feed.time_column}) FROM acc").fetchone()
+            if feed.time_column else (None, None))
+    conn.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        batch_id, feed.channel, feed.name, path.name, sha, summary.rows_read, summary.accepted, summary.rejected,
+        summary.persons_new, summary.persons_matched, summary.review_pairs, *span, started, dt.datetime.now()])

@@ -1,0 +1,1 @@
+"""Named SQL questions and the runner that binds parameters and the caller's scope."""

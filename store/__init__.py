@@ -1,0 +1,1 @@
+"""The DuckDB store: schema and copy-on-write snapshots."""

@@ -1,0 +1,118 @@
+-- The store: one DuckDB file, the single source of truth.
+-- Every person-level row carries community/township/district codes assigned once at ingest.
+-- Tables that grow with time are appended batch by batch in time order (each batch sorted on its time column).
+
+-- ---------------------------------------------------------------- geography (loaded by `demo` / `geo` set-up)
+CREATE TABLE IF NOT EXISTS districts (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, generated BOOLEAN NOT NULL, wkb BLOB);
+CREATE TABLE IF NOT EXISTS townships (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, district_code VARCHAR NOT NULL,
+    generated BOOLEAN NOT NULL, wkb BLOB);
+CREATE TABLE IF NOT EXISTS communities (
+    code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+    township_code VARCHAR NOT NULL, district_code VARCHAR NOT NULL, generated BOOLEAN NOT NULL,
+    lon DOUBLE, lat DOUBLE, wkb BLOB);
+-- named places where travellers arrive (stations, airport) or are met
+CREATE TABLE IF NOT EXISTS arrival_points (
+    name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, lon DOUBLE, lat DOUBLE, in_city BOOLEAN NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, source VARCHAR);
+
+-- ---------------------------------------------------------------- batches and rejects (provenance)
+CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY, channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL UNIQUE, rows_read BIGINT NOT NULL, rows_accepted BIGINT NOT NULL,
+    rows_rejected BIGINT NOT NULL, persons_new BIGINT NOT NULL, persons_matched BIGINT NOT NULL,
+    review_pairs BIGINT NOT NULL, data_from TIMESTAMP, data_to TIMESTAMP,
+    started_at TIMESTAMP NOT NULL, committed_at TIMESTAMP NOT NULL);
+CREATE TABLE IF NOT EXISTS rejects (
+    batch_id BIGINT NOT NULL, channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+    line BIGINT NOT NULL, reason VARCHAR NOT NULL, raw VARCHAR);
+
+-- ---------------------------------------------------------------- persons and identity
+CREATE TABLE IF NOT EXISTS persons (
+    person_id BIGINT PRIMARY KEY, name VARCHAR, sex VARCHAR, birth_date DATE, phone VARCHAR,
+    is_registered_resident BOOLEAN NOT NULL DEFAULT false, -- household registration (户籍) in Wuzhou
+    address VARCHAR, lon DOUBLE, lat DOUBLE,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    first_channel VARCHAR NOT NULL, first_batch_id BIGINT NOT NULL);
+-- every document a person is known by: resident_id, passport, hk_macau_permit, home_return_permit
+CREATE TABLE IF NOT EXISTS documents (
+    doc_type VARCHAR NOT NULL, doc_number VARCHAR NOT NULL, person_id BIGINT NOT NULL,
+    batch_id BIGINT NOT NULL, PRIMARY KEY (doc_type, doc_number));
+-- candidate pairs that were not merged automatically: a person reviews them
+CREATE TABLE IF NOT EXISTS identity_review (
+    batch_id BIGINT NOT NULL, channel VARCHAR NOT NULL, line BIGINT NOT NULL,
+    person_id BIGINT NOT NULL, candidate_person_id BIGINT NOT NULL, score DOUBLE NOT NULL,
+    reasons VARCHAR NOT NULL, status VARCHAR NOT NULL DEFAULT 'open');
+
+-- ---------------------------------------------------------------- every channel row about a person
+CREATE TABLE IF NOT EXISTS sightings (
+    person_id BIGINT NOT NULL, channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, seen_at TIMESTAMP NOT NULL,
+    place VARCHAR, lon DOUBLE, lat DOUBLE,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+
+-- ---------------------------------------------------------------- the loop
+-- residents abroad (exit-entry list): one row per listed departure
+CREATE TABLE IF NOT EXISTS abroad (
+    person_id BIGINT NOT NULL, doc_type VARCHAR NOT NULL, doc_number VARCHAR NOT NULL,
+    exit_date DATE NOT NULL, exit_port VARCHAR, country VARCHAR NOT NULL, city VARCHAR,
+    planned_return DATE, contact_phone VARCHAR, verification_status VARCHAR NOT NULL,
+    verified_by VARCHAR, verified_at TIMESTAMP,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS border_entries (
+    person_id BIGINT NOT NULL, entry_date DATE NOT NULL, port VARCHAR NOT NULL, transport VARCHAR,
+    carrier_no VARCHAR, from_country VARCHAR, channel VARCHAR NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS arrivals (
+    person_id BIGINT NOT NULL, arrived_at TIMESTAMP NOT NULL, place_kind VARCHAR NOT NULL, place VARCHAR NOT NULL,
+    carrier_no VARCHAR, from_place VARCHAR, channel VARCHAR NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS transfers (
+    person_id BIGINT NOT NULL, transfer_at TIMESTAMP NOT NULL, from_place VARCHAR NOT NULL,
+    to_kind VARCHAR NOT NULL, to_site_id VARCHAR, team VARCHAR, vehicle VARCHAR,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS quarantine_sites (
+    site_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, capacity INTEGER NOT NULL,
+    address VARCHAR, lon DOUBLE, lat DOUBLE,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
+-- kind: hotel (centralised medical observation) or home (approved exception); planned_end = start + 14 days
+CREATE TABLE IF NOT EXISTS quarantines (
+    person_id BIGINT NOT NULL, kind VARCHAR NOT NULL, site_id VARCHAR, start_at TIMESTAMP NOT NULL,
+    planned_end DATE NOT NULL, released_at TIMESTAMP, address VARCHAR, lon DOUBLE, lat DOUBLE,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS health_checks (
+    person_id BIGINT NOT NULL, checked_at TIMESTAMP NOT NULL, temperature DOUBLE NOT NULL, symptoms VARCHAR,
+    channel VARCHAR NOT NULL, community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS service_measures (
+    person_id BIGINT NOT NULL, measure VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, channel VARCHAR NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+
+-- ---------------------------------------------------------------- checkpoints (joint inspection stations)
+CREATE TABLE IF NOT EXISTS checkpoints (
+    checkpoint_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, road VARCHAR, lon DOUBLE NOT NULL, lat DOUBLE NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint_vehicle_checks (
+    checkpoint_id VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL, plate VARCHAR NOT NULL, vehicle_type VARCHAR,
+    occupants INTEGER, batch_id BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoint_person_checks (
+    checkpoint_id VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL, person_id BIGINT, -- set when the document is known
+    temperature DOUBLE, from_place VARCHAR, batch_id BIGINT NOT NULL);
+
+-- ---------------------------------------------------------------- enforcement and cases
+CREATE TABLE IF NOT EXISTS enforcement_cases (
+    case_id VARCHAR PRIMARY KEY, handled_on DATE NOT NULL, kind VARCHAR NOT NULL, district_code VARCHAR,
+    educated INTEGER NOT NULL, detained INTEGER NOT NULL, fined INTEGER NOT NULL, summary VARCHAR,
+    batch_id BIGINT NOT NULL);
+-- confirmed cases: imported or local
+CREATE TABLE IF NOT EXISTS cases (
+    case_id VARCHAR PRIMARY KEY, person_id BIGINT, confirmed_on DATE NOT NULL, kind VARCHAR NOT NULL,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
