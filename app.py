@@ -133,8 +133,45 @@ def cmd_boundaries(args) -> int:
     except BoundaryError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
-    print(report)
+    print(f"imported {report.rows} {report.level} from {report.path} (CRS {report.source_crs})")
+    for line in [*report.repaired, *report.warnings]:
+        print(f"  {line}")
     print("Rebuild the database to use them: python app.py demo --replace (or re-run your set-up).")
+    return 0
+
+
+def cmd_users(args) -> int:
+    import getpass
+
+    from auth.state import State
+    from auth.users import add_user, list_users, reset_password, set_disabled
+
+    state = State(args.state)
+    by = f"cli:{getpass.getuser()}"
+
+    def password() -> str:
+        if args.password_stdin:
+            return sys.stdin.readline().rstrip("\n")
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise ValueError("the two passwords differ")
+        return first
+
+    try:
+        if args.action == "list":
+            for u in list_users(state):
+                where = u["township_code"] or u["district_code"] or "whole city"
+                flags = " disabled" if u["disabled"] else ""
+                print(f"{u['username']:<16} {u['role']:<11} {where:<12} {u['display_name']}{flags}")
+        elif args.action == "add":
+            add_user(state, args.username, password(), args.role, args.name, args.district, args.township, by=by)
+        elif args.action == "reset":
+            reset_password(state, args.username, password(), by=by)
+        else:
+            set_disabled(state, args.username, args.action == "disable", by=by)
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -174,6 +211,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--as-of", default=REPORT_DATE)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_figures)
+    s = sub.add_parser("users", help="add, disable, enable, reset and list users")
+    s.add_argument("action", choices=["add", "disable", "enable", "reset", "list"])
+    s.add_argument("username", nargs="?")
+    s.add_argument("--role", choices=["leadership", "police", "analyst", "admin"])
+    s.add_argument("--name", help="display name")
+    s.add_argument("--district", help="police jurisdiction: district code")
+    s.add_argument("--township", help="police jurisdiction: township code")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    s.add_argument("--state", default=str(VAR / "app.sqlite"), help="application state file")
+    s.set_defaults(func=cmd_users)
     s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")

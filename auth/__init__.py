@@ -1,0 +1,1 @@
+"""Users, sessions and the audit log: the application's own small transactional state (SQLite)."""

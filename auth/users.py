@@ -1,0 +1,117 @@
+"""User accounts: add, disable, reset, list, and authenticate with a lockout after repeated failures."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from auth import audit
+from auth.passwords import check_strength, hash_password, verify_password
+from auth.state import State
+
+ROLES = ("leadership", "police", "analyst", "admin")
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+_DUMMY_HASH = hash_password("timing-equaliser-Pw1!")
+
+
+class AuthError(Exception):
+    """A login refused; the message is safe to show (it never says which part was wrong)."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    district_code: str | None
+    township_code: str | None
+
+
+def _user(row) -> User:
+    return User(row["username"], row["display_name"], row["role"], row["district_code"], row["township_code"])
+
+
+def add_user(state: State, username: str, password: str, role: str, display_name: str | None = None,
+             district_code: str | None = None, township_code: str | None = None, by: str | None = None,
+             demo: bool = False) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "police" and not (district_code or township_code):
+        raise ValueError("a police user needs a jurisdiction: --district or --township")
+    if township_code and not district_code:
+        district_code = township_code[:6]
+    check_strength(password)
+    now = time.time()
+    with state.transaction() as conn:
+        if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
+            raise ValueError(f"user {username!r} exists")
+        conn.execute("""INSERT INTO users (username, display_name, role, district_code, township_code, password_hash,
+                        demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                     (username, display_name or username, role, district_code, township_code, hash_password(password),
+                      int(demo), now, now))
+        audit.record(conn, by, "user.add", username, {"role": role, "district": district_code,
+                                                       "township": township_code})
+    return get_user(state, username)
+
+
+def get_user(state: State, username: str) -> User | None:
+    rows = state.query("SELECT * FROM users WHERE username = ? AND disabled = 0", (username,))
+    return _user(rows[0]) if rows else None
+
+
+def list_users(state: State) -> list[dict]:
+    return [dict(r) for r in state.query(
+        "SELECT username, display_name, role, district_code, township_code, disabled, failed_logins, locked_until,"
+        " demo FROM users ORDER BY username")]
+
+
+def set_disabled(state: State, username: str, disabled: bool, by: str | None = None) -> None:
+    """Disable (ending every session of the user on the server) or enable an account."""
+    with state.transaction() as conn:
+        if conn.execute("UPDATE users SET disabled = ?, updated_at = ? WHERE username = ?",
+                        (int(disabled), time.time(), username)).rowcount != 1:
+            raise ValueError(f"no user {username!r}")
+        if disabled:
+            conn.execute("UPDATE sessions SET ended_at = ?, end_reason = 'user disabled'"
+                         " WHERE username = ? AND ended_at IS NULL", (time.time(), username))
+        audit.record(conn, by, "user.disable" if disabled else "user.enable", username)
+
+
+def reset_password(state: State, username: str, password: str, by: str | None = None) -> None:
+    """Set a new password, clear the lockout and end the user's sessions."""
+    check_strength(password)
+    with state.transaction() as conn:
+        if conn.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ?"
+                        " WHERE username = ?", (hash_password(password), time.time(), username)).rowcount != 1:
+            raise ValueError(f"no user {username!r}")
+        conn.execute("UPDATE sessions SET ended_at = ?, end_reason = 'password reset'"
+                     " WHERE username = ? AND ended_at IS NULL", (time.time(), username))
+        audit.record(conn, by, "user.reset", username)
+
+
+def authenticate(state: State, username: str, password: str, now: float | None = None) -> User:
+    """The user for these credentials, or AuthError; every attempt is audited."""
+    now = time.time() if now is None else now
+    rows = state.query("SELECT * FROM users WHERE username = ?", (username,))
+    row = rows[0] if rows else None
+    ok = verify_password(password, row["password_hash"] if row else _DUMMY_HASH) and row is not None
+    refusal = None
+    with state.transaction() as conn:          # record the outcome, then refuse after the commit
+        if row is None or row["disabled"]:
+            refusal = ("unknown or disabled", "用户名或密码错误 / wrong user name or password")
+        elif row["locked_until"] and row["locked_until"] > now:
+            refusal = ("locked", "账号已临时锁定 / account locked for a while after repeated failures")
+        elif not ok:
+            failures = row["failed_logins"] + 1
+            locked = now + LOCKOUT_SECONDS if failures >= MAX_FAILURES else None
+            conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?",
+                         (0 if locked else failures, locked, username))
+            refusal = ("wrong password" + (", now locked" if locked else ""),
+                       "用户名或密码错误 / wrong user name or password")
+        else:
+            conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", (username,))
+        audit.record(conn, username, "login", username, {"why": refusal[0]} if refusal else None,
+                     "refused" if refusal else "ok")
+    if refusal:
+        raise AuthError(refusal[1])
+    return _user(row)
