@@ -39,6 +39,7 @@ def doc_columns_sql(feed: Feed) -> str:
         elif feed.column("doc_number"):   # any_doc: the type follows from the number's form
             sources.append(f"CASE WHEN regexp_full_match(doc_number, '{DOC_PATTERNS[doc]}') THEN doc_number END")
         items.append(f"COALESCE({', '.join(sources) or 'NULL'}, NULL) AS doc_{doc}")
+    items.append(f"{'phone' if feed.column('phone') else 'CAST(NULL AS VARCHAR)'} AS id_phone")
     birth = "birth_date" if feed.column("birth_date") else "NULL"
     items.append(f"COALESCE({birth}, CAST(try_strptime(substr(doc_resident_id, 7, 8), '%Y%m%d') AS DATE))"
                  " AS id_birth_date")
@@ -74,13 +75,13 @@ def resolve(conn, feed: Feed, batch_id: int, create: bool) -> Resolution:
     # rows without any document group by name + phone
     conn.execute("""
         CREATE OR REPLACE TEMP TABLE cluster AS
-        SELECT c.line, CASE WHEN c.line IN (SELECT line FROM row_docs) OR a.phone IS NULL THEN c.root
-                            ELSE min(c.line) OVER (PARTITION BY a.name, a.phone,
+        SELECT c.line, CASE WHEN c.line IN (SELECT line FROM row_docs) OR a.id_phone IS NULL THEN c.root
+                            ELSE min(c.line) OVER (PARTITION BY a.name, a.id_phone,
                                  c.line IN (SELECT line FROM row_docs)) END AS root
         FROM cluster c JOIN acc a USING (line)""")
     conn.execute("""
         CREATE OR REPLACE TEMP TABLE roots AS
-        SELECT a.line AS root, a.name, a.phone, a.id_birth_date AS birth_date FROM acc a
+        SELECT a.line AS root, a.name, a.id_phone AS phone, a.id_birth_date AS birth_date FROM acc a
         WHERE a.line IN (SELECT root FROM cluster)""")
     review += _match_candidates(conn, feed, batch_id)
     next_id = _count(conn, "SELECT coalesce(max(person_id), 0) + 1 FROM persons")
@@ -104,11 +105,11 @@ def _store_persons(conn, feed: Feed, batch_id: int) -> None:
     sex = "a.sex" if feed.column("sex") else "NULL"
     conn.execute(f"""
         INSERT INTO persons (person_id, name, sex, birth_date, phone, first_channel, first_batch_id)
-        SELECT n.person_id, a.name, {sex}, a.id_birth_date, a.phone, ?, ?
+        SELECT n.person_id, a.name, {sex}, a.id_birth_date, a.id_phone, ?, ?
         FROM new_roots n JOIN acc a ON a.line = n.root""", [feed.channel, batch_id])
     conn.execute("""
         UPDATE persons SET phone = coalesce(persons.phone, u.phone), birth_date = coalesce(persons.birth_date, u.birth)
-        FROM (SELECT r.person_id, max(a.phone) AS phone, max(a.id_birth_date) AS birth
+        FROM (SELECT r.person_id, max(a.id_phone) AS phone, max(a.id_birth_date) AS birth
               FROM resolved r JOIN acc a USING (line) WHERE NOT r.is_new GROUP BY r.person_id) u
         WHERE persons.person_id = u.person_id AND (persons.phone IS NULL OR persons.birth_date IS NULL)""")
     conn.execute("""

@@ -16,7 +16,7 @@ from ingest.channels import Feed
 from ingest.identity import doc_columns_sql, resolve
 from ingest.placement import CityGeo, place
 from ingest.readers import load_raw
-from ingest.validate import MACROS, normalise_sql, reasons_sql
+from ingest.validate import MACROS, lookups_sql, normalise_sql, raw_column, reasons_sql
 from ingest.writers import ROW_RULES, render
 
 STAGES = ("read", "validate", "place", "identity", "write")
@@ -46,8 +46,17 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def prepare(conn) -> None:
+    """Define the validation macros on a read-write connection, once before its first file."""
+    conn.execute(MACROS)
+
+
+def raw_columns(feed: Feed) -> str:
+    return ", ".join(raw_column(c.name) for c in feed.columns)
+
+
 def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> BatchSummary:
-    """Ingest one file in one transaction on a read-write connection; return what happened."""
+    """Ingest one file in one transaction on a prepared read-write connection; return what happened."""
     summary = BatchSummary(path.name, feed.channel, feed.name)
     sha = file_sha256(path)
     if conn.execute("SELECT 1 FROM batches WHERE file_sha256 = ?", [sha]).fetchone():
@@ -55,7 +64,6 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
         return summary
     step = on_stage or (lambda stage: None)
     started = dt.datetime.now()
-    conn.execute(MACROS)
     conn.execute("BEGIN TRANSACTION")
     try:
         batch_id = conn.execute("SELECT nextval('batch_seq')").fetchone()[0]
@@ -63,9 +71,9 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
         step("read")
         summary.rows_read = load_raw(conn, feed, path)
         step("validate")
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE norm AS SELECT {normalise_sql(feed)} FROM raw")
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT *, {reasons_sql(feed)} AS reason,"
-                     f" {doc_columns_sql(feed)} FROM norm")
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
+                     f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)}"
+                     f" FROM raw {lookups_sql(feed)} ORDER BY line")
         step("place")
         place(conn, feed, geo)
         step("identity")
@@ -86,7 +94,8 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
 
 def _resolve_people(conn, feed: Feed, batch_id: int, summary: BatchSummary) -> None:
     """Attach person_id to the accepted rows; reject rows a 'known person' feed cannot match."""
-    conn.execute("CREATE OR REPLACE TEMP TABLE acc AS SELECT * FROM checked WHERE reason = ''")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE acc AS SELECT * EXCLUDE (raw, {raw_columns(feed)})"
+                 " FROM checked WHERE reason = ''")
     if feed.person == "none":
         conn.execute("ALTER TABLE acc ADD COLUMN person_id BIGINT")
         return

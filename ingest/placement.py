@@ -56,8 +56,10 @@ class CityGeo:
 
 def place(conn, feed: Feed, geo: CityGeo) -> None:
     """Add place columns to temp table `checked` and reject rows that cannot be placed."""
+    existing = {c.name for c in feed.columns}
     for column in PLACE_COLUMNS:
-        conn.execute(f"ALTER TABLE checked ADD COLUMN {column}")
+        if column.split()[0] not in existing:
+            conn.execute(f"ALTER TABLE checked ADD COLUMN {column}")
     if feed.place in JOINED:
         _place_by_reference(conn, feed)
     if feed.place in ("point", "address", "site"):

@@ -110,7 +110,7 @@ def _load_csv(conn, feed: Feed, path: Path) -> None:
 
 def _cell(value) -> str | None:
     """An Excel cell as text: dates in ISO form, whole numbers without '.0'."""
-    if value is None:
+    if value is None or value == "":
         return None
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
@@ -120,23 +120,21 @@ def _cell(value) -> str | None:
 
 
 def _load_xlsx(conn, feed: Feed, path: Path) -> None:
-    from openpyxl import load_workbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several unrelated types for a broken workbook
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, OSError, ValueError) as exc:
         raise FeedError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
-    header = [str(h) if h is not None else "" for h in next(rows, ())]
+    header = [str(h) if h not in (None, "") else "" for h in (rows[0] if rows else [])]
     mapping = _header_map(feed, header, path)
     records = []
-    for line, values in enumerate(rows, start=2):
-        cells = [_cell(v) for v in values]
+    for line, values in enumerate(rows[1:], start=2):
+        cells = [_cell(v) for v in values][: len(header)]
         if all(c is None or c.strip() == "" for c in cells):
             continue
-        records.append([line, ",".join(c or "" for c in cells), *cells[: len(header)],
-                        *[None] * (len(header) - len(cells))])
-    book.close()
+        cells += [None] * (len(header) - len(cells))
+        records.append([line, ",".join(c or "" for c in cells), *cells])
     frame = pd.DataFrame(records, columns=["line", "raw", *header], dtype=object)
     _register_frame(conn, feed, mapping, frame)
 

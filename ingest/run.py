@@ -7,7 +7,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.channels import Feed, feed_for
-from ingest.pipeline import STAGES, BatchSummary, ingest_file
+from ingest.pipeline import STAGES, BatchSummary, ingest_file, prepare
 from ingest.placement import CityGeo
 from ingest.readers import FeedError
 from store.db import Store
@@ -20,6 +20,7 @@ def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bo
         with store.writer() as writer_conn:
             return ingest_files(store, files, show_progress, writer_conn)
     geo = CityGeo.from_store(conn)
+    prepare(conn)
     summaries, errors = [], []
     with tqdm(total=len(files) * len(STAGES), unit="step", disable=not show_progress, file=sys.stderr,
               bar_format="{desc:<34.34} {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]") as bar:

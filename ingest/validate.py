@@ -66,6 +66,7 @@ CREATE OR REPLACE TEMP MACRO norm_phone(s) AS CASE
 class Kind:
     value: str              # SQL normalising {x}; NULL when invalid
     reason: str = ""        # SQL for a specific reason, evaluated when value is NULL; "" = generic
+    lookup: str = ""        # a reference table's key column "table.key": valid values are its keys
 
 
 def _lit(pattern: str) -> str:
@@ -110,8 +111,8 @@ KINDS: dict[str, Kind] = {
     "plate": Kind("CASE WHEN regexp_full_match(squeeze({x}), '[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
                   "[A-Z][A-Z0-9]{{5,6}}') THEN squeeze({x}) END"),
     "district_code": Kind("CASE WHEN trim({x}) IN (" + ", ".join(f"'{c}'" for c in DISTRICT_CODES) + ") THEN trim({x}) END"),
-    "checkpoint_id": Kind("(SELECT checkpoint_id FROM checkpoints WHERE checkpoint_id = trim({x}))", "'unknown checkpoint'"),
-    "site_id": Kind("(SELECT site_id FROM quarantine_sites WHERE site_id = trim({x}))", "'unknown quarantine site'"),
+    "checkpoint_id": Kind("{ref}.key", "'unknown checkpoint'", "checkpoints.checkpoint_id"),
+    "site_id": Kind("{ref}.key", "'unknown quarantine site'", "quarantine_sites.site_id"),
     **{kind: _enum(kind) for kind in ENUMS},
 }
 
@@ -121,11 +122,20 @@ def raw_column(column_name: str) -> str:
 
 
 def normalise_sql(feed: Feed) -> str:
-    """SELECT list: the raw row, then one normalised column per declared column."""
-    parts = ["*"]
+    """SELECT list items: one normalised column per declared column."""
+    return ", ".join(f'{KINDS[c.kind].value.format(x=raw_column(c.name), ref="ref_" + c.name)} AS "{c.name}"'
+                     for c in feed.columns)
+
+
+def lookups_sql(feed: Feed) -> str:
+    """LEFT JOINs (after FROM raw) of the reference tables that lookup kinds validate against."""
+    joins = []
     for col in feed.columns:
-        parts.append(f'{KINDS[col.kind].value.format(x=raw_column(col.name))} AS "{col.name}"')
-    return ", ".join(parts)
+        if KINDS[col.kind].lookup:
+            table, key = KINDS[col.kind].lookup.split(".")
+            joins.append(f"LEFT JOIN (SELECT DISTINCT {key} AS key FROM {table}) ref_{col.name}"
+                         f" ON ref_{col.name}.key = trim({raw_column(col.name)})")
+    return " ".join(joins)
 
 
 def reasons_sql(feed: Feed) -> str:
