@@ -56,7 +56,7 @@ FEEDS: tuple[Feed, ...] = (
         C("hukou_address", "address", "address", True),
         C("verification", "verification_status", "verification"), C("verified_by", "verified_by", "text"),
         C("verified_at", "verified_at", "datetime"),
-    ), writes=("registered_resident", "abroad"), person="resolve", place="address", time_column="exit_date",
+    ), writes=("registered_resident", "residence", "abroad"), person="resolve", place="address", time_column="exit_date",
         label_zh="出入境管理：出境未归名单", label_en="Exit-entry: residents abroad"),
 
     # -- police big-data platform: border entries of residents, and rumour/enforcement cases
@@ -83,7 +83,7 @@ FEEDS: tuple[Feed, ...] = (
         C("lng", "lon", "lon", True), C("lat", "lat", "lat", True),
         C("came_from_country", "from_country", "text"), C("entry_date", "entry_date", "date"),
         C("entry_port", "port", "text"), C("body_temp", "temperature", "temperature"),
-    ), writes=("sighting", "border_entry"), person="resolve", place="point", time_column="seen_at",
+    ), writes=("sighting", "border_entry", "return_alert"), person="resolve", place="point", time_column="seen_at",
         label_zh="新冠肺炎监控溯源APP", label_en="Tracing app"),
 
     # -- hotel / lodging registration
@@ -92,21 +92,21 @@ FEEDS: tuple[Feed, ...] = (
         C("旅馆地址", "address", "address"), C("经度", "lon", "lon"), C("纬度", "lat", "lat"),
         C("入住时间", "seen_at", "datetime", True), C("姓名", "name", "name", True), *PERSON_DOC,
         C("联系电话", "phone", "phone"),
-    ), writes=("sighting",), encoding="gbk", person="resolve", place="point", time_column="seen_at",
-        label_zh="旅宿业管理系统", label_en="Hotel lodging registration"),
+    ), writes=("sighting", "return_alert"), encoding="gbk", person="resolve", place="point",
+        time_column="seen_at", label_zh="旅宿业管理系统", label_en="Hotel lodging registration"),
 
     # -- transport: rail and air passenger lists of arrivals
     Feed("rail", "transport", "rail*.csv", "csv", (
         C("车次", "carrier_no", "text", True), C("出发站", "from_place", "text"),
         C("到达站", "place", "text", True), C("到达时间", "seen_at", "datetime", True),
         C("姓名", "name", "name", True), *PERSON_DOC, C("手机", "phone", "phone"),
-    ), writes=("sighting", "arrival"), person="resolve", place="arrival_point", time_column="seen_at",
+    ), writes=("sighting", "arrival", "return_alert"), person="resolve", place="arrival_point", time_column="seen_at",
         label_zh="交通运输：铁路旅客", label_en="Transport: rail passengers"),
     Feed("air", "transport", "air*.xlsx", "xlsx", (
         C("航班号", "carrier_no", "text", True), C("始发地", "from_place", "text"),
         C("到达机场", "place", "text", True), C("到达时间", "seen_at", "datetime", True),
         C("旅客姓名", "name", "name", True), *PERSON_DOC, C("联系电话", "phone", "phone"),
-    ), writes=("sighting", "arrival"), person="resolve", place="arrival_point", time_column="seen_at",
+    ), writes=("sighting", "arrival", "return_alert"), person="resolve", place="arrival_point", time_column="seen_at",
         label_zh="交通运输：民航旅客", label_en="Transport: air passengers"),
 
     # -- university student registry: students abroad and their return home
@@ -115,7 +115,8 @@ FEEDS: tuple[Feed, ...] = (
         C("身份证号", "resident_id", "resident_id", True), C("学校", "school", "text"),
         C("所在国家", "from_country", "text"), C("返梧日期", "seen_at", "datetime", True),
         C("手机", "phone", "phone"), C("家庭住址", "address", "address", True),
-    ), writes=("sighting",), person="resolve", place="address", time_column="seen_at",
+    ), writes=("residence", "sighting", "return_alert"), person="resolve", place="address",
+        time_column="seen_at",
         label_zh="高校学生管理系统", label_en="University student registry"),
 
     # -- community grid screening: door-to-door checks; the ID number is sometimes missing
@@ -125,7 +126,7 @@ FEEDS: tuple[Feed, ...] = (
         C("现住址", "address", "address", True), C("经度", "lon", "lon"), C("纬度", "lat", "lat"),
         C("来自国家地区", "from_country", "text"), C("入境日期", "entry_date", "date"),
         C("服务措施", "measure", "text"),
-    ), writes=("sighting", "service_measure"), encoding="gbk", person="resolve", place="point",
+    ), writes=("residence", "sighting", "service_measure", "return_alert"), encoding="gbk", person="resolve", place="point",
         time_column="seen_at", label_zh="社区网格化排查", label_en="Community grid screening"),
 
     # -- joint checkpoints: the list of stations, and their vehicle and person checks
@@ -143,7 +144,7 @@ FEEDS: tuple[Feed, ...] = (
         C("卡点编号", "checkpoint_id", "checkpoint_id", True), C("检查时间", "checked_at", "datetime", True),
         C("姓名", "name", "name"), C("身份证号", "resident_id", "resident_id", True),
         C("体温", "temperature", "temperature"), C("来自", "from_place", "text"),
-    ), writes=("person_check", "checkpoint_arrival"), person="known", place="checkpoint",
+    ), writes=("person_check", "checkpoint_arrival", "return_alert"), person="known", place="checkpoint",
         time_column="checked_at", label_zh="联合检测站：人员查验", label_en="Checkpoints: person checks"),
 
     # -- quarantine: designated sites, check-ins (with the transfer), daily temperatures, releases
@@ -159,7 +160,7 @@ FEEDS: tuple[Feed, ...] = (
         C("开始时间", "seen_at", "datetime", True), C("接送地点", "transfer_from", "text"),
         C("接送时间", "transfer_at", "datetime"), C("转运专班", "transfer_team", "text"),
         C("车牌号", "vehicle", "plate"),
-    ), writes=("quarantine", "transfer", "sighting", "quarantine_measure"), person="resolve", place="site",
+    ), writes=("residence", "quarantine", "transfer", "sighting", "quarantine_measure", "return_alert"), person="resolve", place="site",
         time_column="seen_at", label_zh="隔离登记与转运", label_en="Quarantine check-ins and transfers"),
     Feed("quarantine_temps", "quarantine", "qtemps*.xlsx", "xlsx", (
         C("证件号码", "doc_number", "any_doc", True), C("姓名", "name", "name"),
@@ -178,7 +179,7 @@ FEEDS: tuple[Feed, ...] = (
         C("病例编号", "case_id", "text", True), C("姓名", "name", "name", True), *PERSON_DOC,
         C("确诊日期", "confirmed_on", "date", True), C("类型", "case_kind", "case_origin", True),
         C("现住址", "address", "address", True),
-    ), writes=("case",), person="resolve", place="address", time_column="confirmed_on",
+    ), writes=("residence", "case"), person="resolve", place="address", time_column="confirmed_on",
         label_zh="疾控中心：确诊病例", label_en="CDC: confirmed cases"),
 )
 

@@ -24,6 +24,9 @@ class _Columns(dict):
             return ", ".join(f"coalesce(a.{c}, p.{c})" for c in CODES)
         if key == "time":
             return f"a.{self.feed.time_column}"
+        if key == "place_name":   # what a person reads as the place: a named place, else the address
+            names = [f"a.{c}" for c in ("place", "checkpoint_id", "address") if self.feed.column(c)]
+            return f"coalesce({', '.join(names)})" if names else "NULL"
         return f"a.{key}" if self.feed.column(key) else "NULL"
 
 
@@ -39,9 +42,16 @@ WRITERS: dict[str, str] = {
               ORDER BY person_id, line DESC) r
         WHERE persons.person_id = r.person_id""",
     "sighting": """
-        INSERT INTO sightings SELECT a.person_id, $channel, $feed, CAST({time} AS TIMESTAMP), {place},
+        INSERT INTO sightings SELECT a.person_id, $channel, $feed, CAST({time} AS TIMESTAMP), {place_name},
             a.place_lon, a.place_lat, {codes}, $batch, a.line
         {join} ORDER BY 4""",
+    "return_alert": """
+        INSERT OR IGNORE INTO alerts SELECT 'return:' || a.person_id || ':' || x.exit_date, 'return', a.person_id,
+            CAST({time} AS TIMESTAMP), $channel, $feed, {place_name}, a.place_lon, a.place_lat,
+            a.community_code, a.township_code, a.district_code, $batch, a.line
+        FROM acc a JOIN (SELECT person_id, max(exit_date) AS exit_date FROM abroad GROUP BY person_id) x USING (person_id)
+        WHERE a.community_code IS NOT NULL AND CAST({time} AS DATE) >= x.exit_date
+        QUALIFY row_number() OVER (PARTITION BY a.person_id ORDER BY {time}, a.line) = 1""",
     "abroad": """
         INSERT INTO abroad SELECT a.person_id, a.doc_type, a.doc_number, a.exit_date, {exit_port}, a.country,
             {city}, {planned_return}, a.phone, a.verification_status, {verified_by}, {verified_at}, {codes}, $batch, a.line

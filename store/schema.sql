@@ -116,3 +116,11 @@ CREATE TABLE IF NOT EXISTS enforcement_cases (
 CREATE TABLE IF NOT EXISTS cases (
     case_id VARCHAR PRIMARY KEY, person_id BIGINT, confirmed_on DATE NOT NULL, kind VARCHAR NOT NULL,
     community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
+
+-- ---------------------------------------------------------------- alerts raised at ingest
+-- return alert (回梧即触发预警): someone on the abroad list reported in the city by any channel after leaving;
+-- one per person and departure, raised in the batch that carries the first such report
+CREATE TABLE IF NOT EXISTS alerts (
+    alert_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, person_id BIGINT NOT NULL, raised_at TIMESTAMP NOT NULL,
+    channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, place VARCHAR, lon DOUBLE, lat DOUBLE,
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL, line BIGINT NOT NULL);

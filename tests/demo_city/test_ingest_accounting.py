@@ -47,3 +47,29 @@ def test_identity_resolution_precision_and_recall(demo_city):
     print(f"identity resolution: precision {precision:.4f}, recall {recall:.4f}, rows {len(labels)}")
     assert precision >= 0.99
     assert recall >= 0.97
+
+
+def test_every_feed_of_every_channel_was_ingested(demo_city):
+    from ingest.channels import FEEDS
+
+    store, _ = demo_city
+    accepted = dict(store.reader().execute("SELECT feed, sum(rows_accepted) FROM batches GROUP BY feed").fetchall())
+    assert {f.name for f in FEEDS} <= set(accepted)
+    assert all(accepted[f.name] > 0 for f in FEEDS)
+
+
+def test_every_kind_of_dirt_is_caught_with_its_reason(demo_city):
+    store, _ = demo_city
+    reasons = {r[0] for r in store.reader().execute("SELECT DISTINCT split_part(reason, ':', 1) FROM rejects").fetchall()}
+    # check digits, impossible dates, temperatures, unknown references, coordinates outside the city
+    for column in ("resident_id", "checked_at", "temperature", "checkpoint_id", "lon/lat", "doc_type"):
+        assert column in reasons, column
+
+
+def test_messy_values_were_normalised_not_rejected(demo_city):
+    store, _ = demo_city
+    db = store.reader()
+    assert db.execute("SELECT count(*) FROM persons WHERE phone NOT SIMILAR TO '(1[3-9][0-9]{9}|0[1-9][0-9]{8,10})'"
+                      ).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM documents WHERE doc_number <> upper(doc_number)").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM persons WHERE regexp_matches(name, '\\p{Han}\\s+\\p{Han}')").fetchone()[0] == 0
