@@ -47,7 +47,7 @@ PERSON_DOC = (C("证件类型", "doc_type", "doc_type", True), C("证件号码",
 FEEDS: tuple[Feed, ...] = (
     # -- exit-entry administration: every registered resident who left and has not come back
     Feed("abroad", "exit_entry", "abroad*.jsonl", "jsonl", (
-        C("name", "name", "name", True), C("sex", "sex", "sex"), C("birth_date", "birth_date", "date"),
+        C("name", "name", "name", True), C("sex", "sex", "sex"), C("birth_date", "birth_date", "birth_date"),
         C("resident_id", "resident_id", "resident_id", True),
         C("doc_type", "doc_type", "doc_type", True), C("doc_number", "doc_number", "doc_number", True),
         C("exit_date", "exit_date", "date", True), C("exit_port", "exit_port", "text"),

@@ -88,6 +88,8 @@ KINDS: dict[str, Kind] = {
                  " THEN regexp_replace(trim({x}), '\\s+', '', 'g') ELSE regexp_replace(trim({x}), '\\s+', ' ', 'g') END"),
     "date": Kind(f"CAST(in_window(parse_ts({{x}}), '{EVENT_WINDOW[0]}', '{EVENT_WINDOW[1]}') AS DATE)",
                  "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date' END"),
+    "birth_date": Kind(f"CAST(in_window(parse_ts({{x}}), '{BIRTH_WINDOW[0]}', '{BIRTH_WINDOW[1]}') AS DATE)",
+                       "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date' END"),
     "datetime": Kind(f"in_window(parse_ts({{x}}), '{EVENT_WINDOW[0]}', '{EVENT_WINDOW[1]}')",
                      "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date/time' END"),
     "resident_id": Kind(

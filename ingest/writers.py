@@ -2,12 +2,13 @@
 
 `acc` holds the feed's canonical columns, `person_id`, and the row's place (place_lon, place_lat and
 its community/township/district codes). A record about a person with no place of its own takes the
-person's residence codes. Rows are inserted sorted on their time column, so tables stay in time order.
+person's residence codes; an arrival belongs to where the person lives (the station is its `place`). Rows are inserted sorted on their time column, so tables stay in time order.
 Re-sent rows (the same event from the same person again) are not stored twice.
 """
 from __future__ import annotations
 
 from ingest.channels import Feed
+from ingest.validate import DISTRICT_CODES
 
 CODES = ("community_code", "township_code", "district_code")
 
@@ -20,8 +21,12 @@ class _Columns(dict):
         self.feed = feed
 
     def __missing__(self, key: str) -> str:
-        if key == "codes":
+        if key == "codes":        # where the event happened, else where the person lives
             return ", ".join(f"coalesce(a.{c}, p.{c})" for c in CODES)
+        if key == "home_codes":   # where the person lives, else where the event happened
+            return ", ".join(f"coalesce(p.{c}, a.{c})" for c in CODES)
+        if key == "districts":    # a registered resident's ID starts with the district of registration
+            return ", ".join(f"'{code}'" for code in DISTRICT_CODES)
         if key == "time":
             return f"a.{self.feed.time_column}"
         if key == "place_name":   # what a person reads as the place: a named place, else the address
@@ -34,7 +39,12 @@ PERSON_JOIN = "FROM acc a LEFT JOIN persons p USING (person_id)"
 
 WRITERS: dict[str, str] = {
     "registered_resident": """
-        UPDATE persons SET is_registered_resident = true WHERE person_id IN (SELECT person_id FROM acc)""",
+        UPDATE persons SET is_registered_resident = true,
+            district_code = coalesce(persons.district_code, CASE WHEN left(d.doc_number, 6) IN ({districts})
+                                                                 THEN left(d.doc_number, 6) END)
+        FROM (SELECT person_id, min(doc_number) FILTER (WHERE doc_type = 'resident_id') AS doc_number
+              FROM documents WHERE person_id IN (SELECT person_id FROM acc) GROUP BY person_id) d
+        WHERE persons.person_id = d.person_id""",
     "residence": """
         UPDATE persons SET address = r.address, lon = r.place_lon, lat = r.place_lat,
             community_code = r.community_code, township_code = r.township_code, district_code = r.district_code
@@ -69,7 +79,7 @@ WRITERS: dict[str, str] = {
         ORDER BY a.entry_date""",
     "arrival": """
         INSERT INTO arrivals SELECT a.person_id, a.seen_at, ap.kind, a.place, {carrier_no}, {from_place},
-            $channel, {codes}, $batch, a.line
+            $channel, {home_codes}, $batch, a.line
         {join} JOIN arrival_points ap ON ap.name = a.place
         WHERE ap.in_city AND NOT EXISTS (SELECT 1 FROM arrivals x WHERE x.person_id = a.person_id
                                          AND x.arrived_at = a.seen_at)
@@ -77,7 +87,7 @@ WRITERS: dict[str, str] = {
         ORDER BY a.seen_at""",
     "checkpoint_arrival": """
         INSERT INTO arrivals SELECT a.person_id, a.checked_at, 'checkpoint', c.name, NULL, {from_place},
-            $channel, {codes}, $batch, a.line
+            $channel, {home_codes}, $batch, a.line
         {join} JOIN checkpoints c USING (checkpoint_id)
         WHERE a.person_id IS NOT NULL ORDER BY a.checked_at""",
     "service_measure": """

@@ -5,6 +5,7 @@
 --   arrived       people (residents or not) who arrived in the city within 30 days after a border entry
 --   measures      people with a service-management measure in place
 --   in_quarantine people whose quarantine has started and not been released
+--   rumours       online rumour cases handled, with the people educated, detained and fined over them
 WITH
 cut AS (SELECT CAST($as_of AS DATE) + 1 AS next_day, CAST($since AS DATE) AS since),
 latest_exit AS (
@@ -42,9 +43,10 @@ checks AS (
            (SELECT count(*) FROM checkpoint_person_checks pc JOIN checkpoints c USING (checkpoint_id)
             WHERE pc.checked_at < (SELECT next_day FROM cut) AND {scope:c}) AS persons),
 enforcement AS (
-    SELECT count(*) FILTER (WHERE kind = 'online_rumour') AS rumours, coalesce(sum(educated), 0) AS educated,
+    SELECT count(*) AS rumours, coalesce(sum(educated), 0) AS educated,
            coalesce(sum(detained), 0) AS detained, coalesce(sum(fined), 0) AS fined
-    FROM enforcement_cases e WHERE handled_on < (SELECT next_day FROM cut) AND {scope_district:e}),
+    FROM enforcement_cases e
+    WHERE kind = 'online_rumour' AND handled_on < (SELECT next_day FROM cut) AND {scope_district:e}),
 confirmed AS (
     SELECT count(*) FILTER (WHERE kind = 'imported') AS imported, count(*) FILTER (WHERE kind = 'local') AS local
     FROM cases k WHERE confirmed_on < (SELECT next_day FROM cut) AND {scope:k})

@@ -45,7 +45,7 @@ def test_district_scopes_add_up_to_the_city(demo_city, figures):
     store, _ = demo_city
     districts = [r[0] for r in store.reader().execute("SELECT code FROM districts").fetchall()]
     parts = [headline(store.reader(), Scope("police", district_code=d), REPORT) for d in districts]
-    for key in ("abroad", "measures", "checkpoint_vehicles", "rumours"):
+    for key in ("abroad", "entered", "arrived", "measures", "in_quarantine", "checkpoint_vehicles", "rumours"):
         assert sum(p[key] for p in parts) == figures[key], key
 
 

@@ -65,3 +65,9 @@ def test_temperatures_documents_and_plates(conn):
     assert normalise(conn, "plate", "桂D·12345".replace("·", " ")) == "桂D12345"
     assert normalise(conn, "doc_type", "往来港澳通行证") == "hk_macau_permit"
     assert normalise(conn, "name", "陈 小明") == "陈小明"
+
+
+def test_birth_dates_have_their_own_window(conn):
+    assert str(normalise(conn, "birth_date", "1972-06-26")) == "1972-06-26"
+    assert normalise(conn, "date", "1972-06-26") is None          # an event date from 1972 is a typo
+    assert reason(conn, "birth_date", "1850-01-01") == "out of range"
