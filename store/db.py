@@ -78,6 +78,7 @@ class Store:
                 staging.unlink(missing_ok=True)
             conn = duckdb.connect(str(staging))
             try:
+                conn.execute("SET enable_progress_bar = false")   # the ingest shows its own progress
                 conn.execute(SCHEMA.read_text())
                 yield conn
                 conn.execute("CHECKPOINT")
