@@ -33,6 +33,16 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 CREATE TABLE IF NOT EXISTS notes (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, username TEXT NOT NULL, person_id INTEGER NOT NULL,
     kind TEXT NOT NULL, note TEXT NOT NULL);
+-- the alert workflow (loop/workflow.py): every step taken on an alert, append-only; an alert's state is its
+-- last step's to_state ('open' before any step)
+CREATE TABLE IF NOT EXISTS alert_actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, username TEXT NOT NULL, alert_id TEXT NOT NULL,
+    action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, assignee TEXT, reason TEXT, note TEXT);
+CREATE INDEX IF NOT EXISTS alert_actions_by_alert ON alert_actions (alert_id, id);
+CREATE TRIGGER IF NOT EXISTS alert_actions_no_update BEFORE UPDATE ON alert_actions
+    BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS alert_actions_no_delete BEFORE DELETE ON alert_actions
+    BEGIN SELECT RAISE(ABORT, 'alert history is append-only'); END;
 """
 
 

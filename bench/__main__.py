@@ -7,7 +7,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import bench_ingest, bench_locate  # noqa: E402
+from bench import bench_alerts, bench_ingest, bench_locate  # noqa: E402
 
 COLUMNS = ("benchmark", "case", "value", "unit", "budget", "ok", "note")
 
@@ -32,6 +32,7 @@ def main() -> int:
                      "ok": ("yes" if r["ratio_vs_sjoin"] >= 3 else "NO") if r["method"] != "geopandas.sjoin" else "",
                      "note": f"{r['ratio_vs_sjoin']:.1f}x sjoin, same run"})
     rows += bench_ingest.run(tuple(args.scale or [1]))
+    rows += bench_alerts.run()
     print(table(rows))
     return 0
 

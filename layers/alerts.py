@@ -1,0 +1,91 @@
+"""Alert layers and the quarantine-monitoring charts: alerts as map points by kind, the funnel with its leaks,
+hotel occupancy per day, the day-14 release calendar. Query rows in, Plotly traces / figure dicts out."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from layers.basemap import TEMPLATE
+
+KIND_COLOURS = {"return": "#6a1b9a", "leak_arrival": "#ef6c00", "leak_quarantine": "#d84315",
+                "leak_release": "#8d6e63", "leak_temperature": "#f9a825", "fever": "#c62828"}
+FUNNEL_COLOURS = ["#6a1b9a", "#1565c0", "#00838f", "#d84315", "#2e7d32"]
+
+
+def points(frame: pd.DataFrame, kind_labels: dict[str, str], state_labels: dict[str, str],
+           visible: bool = True) -> list[go.Scattermap]:
+    """One trace per alert kind present (alerts.with_state rows with lon/lat): where each alert is, its
+    person (masked), state and detail on hover; customdata[0] is the alert id."""
+    traces = []
+    placed = frame.dropna(subset=["lon", "lat"])
+    for kind, colour in KIND_COLOURS.items():
+        rows = placed[placed["kind"] == kind]
+        if rows.empty:
+            continue
+        label = kind_labels.get(kind, kind)
+        states = [state_labels.get(s, s) for s in rows["state"]] if "state" in rows else [""] * len(rows)
+        traces.append(go.Scattermap(
+            lon=rows["lon"], lat=rows["lat"], mode="markers", name=label, visible=visible,
+            marker={"size": 10, "color": colour, "opacity": 0.85},
+            customdata=list(zip(rows["alert_id"], rows["name"].fillna(""), states,
+                                rows["detail"].fillna("").astype(str), rows["raised_at"].astype(str).str[:16])),
+            hovertemplate=f"{label}<br>%{{customdata[1]}} · %{{customdata[2]}}<br>%{{customdata[3]}}"
+                          "<br>%{customdata[4]}<extra></extra>"))
+    return traces
+
+
+def funnel_with_leaks(stages: list[tuple[str, int]], leaks: list[int], leak_label) -> dict:
+    """The closed-loop funnel (label, people) with the leaks between consecutive stages written beside each
+    stage: leaks[i] is lost between stages[i] and stages[i + 1]; leak_label(n) -> text."""
+    text = [f"{int(n):,}" + (f"  ·  {leak_label(leaks[i])}" if i < len(leaks) and leaks[i] else "")
+            for i, (_, n) in enumerate(stages)]
+    return {"data": [{"type": "funnel", "y": [s[0] for s in stages], "x": [int(s[1]) for s in stages],
+                      "text": text, "textinfo": "text", "marker": {"color": FUNNEL_COLOURS[:len(stages)]}}],
+            "layout": {"template": TEMPLATE, "height": 280, "margin": {"l": 110, "r": 16, "t": 16, "b": 16}}}
+
+
+def occupancy(frame: pd.DataFrame, label: str) -> dict:
+    """Occupancy of each site per day (quarantine_occupancy rows) as a heat map of occupants / rooms, with the
+    days over capacity outlined in red."""
+    if frame.empty:
+        return {"data": [], "layout": {"template": TEMPLATE, "height": 120}}
+    days = sorted(frame["day"].unique())
+    names = frame.drop_duplicates("site_id").set_index("site_id")["name"].sort_index()
+    occ = frame.pivot(index="site_id", columns="day", values="occupants").reindex(index=names.index, columns=days)
+    cap = frame.pivot(index="site_id", columns="day", values="capacity").reindex(index=names.index, columns=days)
+    rate = (occ / cap.where(cap > 0)).fillna(0).round(3)
+    x = [str(d)[:10] for d in days]
+    custom = [[[int(o), int(c)] for o, c in zip(orow, crow)] for orow, crow in zip(occ.to_numpy(), cap.to_numpy())]
+    traces = [{"type": "heatmap", "z": rate.to_numpy().tolist(), "x": x, "y": names.tolist(), "zmin": 0, "zmax": 1,
+               "colorscale": [[0, "#f7f9fa"], [0.5, "#fdbb84"], [1, "#b30000"]], "customdata": custom,
+               "colorbar": {"tickformat": ".0%", "thickness": 10}, "name": label,
+               "hovertemplate": "%{y}<br>%{x}: %{customdata[0]} / %{customdata[1]}<extra></extra>"}]
+    over = frame[frame["over_capacity"]]
+    if len(over):
+        traces.append({"type": "scatter", "mode": "markers", "x": [str(d)[:10] for d in over["day"]],
+                       "y": [names[s] for s in over["site_id"]], "hoverinfo": "skip", "showlegend": False,
+                       "marker": {"symbol": "square-open", "size": 12, "color": "#d50000", "line": {"width": 2}}})
+    return {"data": traces, "layout": {"template": TEMPLATE, "height": max(220, 26 * len(names) + 80),
+                                       "xaxis": {"type": "date"}, "yaxis": {"automargin": True}}}
+
+
+def release_calendar(frame: pd.DataFrame, labels: dict[str, str], kind_labels: dict[str, str]) -> dict:
+    """Day-14 releases per day (quarantine_calendar rows): stacked bars of the quarantines due that day — released
+    already, by kind, and not released yet (red) — so a bar's height is all that fall due; a line of the
+    releases actually made each day. labels: due, due_open, released."""
+    days = sorted(frame["day"].unique()) if len(frame) else []
+    x = [str(d)[:10] for d in days]
+    traces = []
+    for kind, colour in (("hotel", "#1565c0"), ("home", "#00838f")):
+        rows = frame[frame["kind"] == kind].set_index("day")
+        done = (rows["due"] - rows["due_open"]).reindex(days).fillna(0)
+        traces.append({"type": "bar", "x": x, "y": done.astype(int).tolist(), "marker": {"color": colour},
+                       "name": f"{labels['due']} · {kind_labels.get(kind, kind)}"})
+    total = frame.groupby("day")[["due_open", "released"]].sum().reindex(days).fillna(0)
+    traces.append({"type": "bar", "x": x, "y": total["due_open"].astype(int).tolist(), "name": labels["due_open"],
+                   "marker": {"color": "#c62828"}})
+    traces.append({"type": "scatter", "mode": "lines+markers", "x": x, "y": total["released"].astype(int).tolist(),
+                   "name": labels["released"], "line": {"color": "#2e7d32", "width": 2}})
+    return {"data": traces, "layout": {"template": TEMPLATE, "height": 300, "barmode": "stack",
+                                       "hovermode": "x unified", "legend": {"orientation": "h", "y": 1.15, "x": 0},
+                                       "xaxis": {"type": "date"}}}

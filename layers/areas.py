@@ -1,0 +1,48 @@
+"""Area layers (districts, townships, communities): a choropleth over served GeoJSON, coloured by classes."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from layers.classes import Classes, choropleth_colours
+
+LINE = {"color": "#607d8b", "width": 0.8}
+
+
+def choropleth_props(codes: list[str], names: list[str], values, classes: Classes, label: str) -> dict:
+    """The choropleth properties that change with data: locations, class index, value, colours, hover.
+    Plain lists (no frames): this runs on every recolour."""
+    values = [int(v) for v in values]
+    return {"locations": list(codes), "z": classes.index(values).tolist(),
+            "customdata": [[n, v] for n, v in zip(names, values)],
+            "hovertemplate": f"%{{customdata[0]}}<br>{label}: %{{customdata[1]:,}}<extra></extra>",
+            **choropleth_colours(classes)}
+
+
+def choropleth(geojson_url: str, props: dict) -> go.Choroplethmap:
+    """Areas drawn from the GeoJSON at `geojson_url` (feature id = code), with choropleth_props."""
+    return go.Choroplethmap(geojson=geojson_url, featureidkey="id", marker={"line": LINE, "opacity": 0.85},
+                            showscale=False, name="areas", **props)
+
+
+def outline(geojson_url: str, codes: list[str], names: list[str], highlight: str | None = None) -> go.Choroplethmap:
+    """Areas as plain outlines (one highlighted) named on hover, for context under point layers."""
+    return go.Choroplethmap(geojson=geojson_url, featureidkey="id", locations=codes, customdata=names,
+                            z=[1 if c == highlight else 0 for c in codes], zmin=0, zmax=1,
+                            colorscale=[[0, "#f7f9fa"], [1, "#ffe0b2"]], showscale=False,
+                            marker={"line": LINE, "opacity": 0.9}, hovertemplate="%{customdata}<extra></extra>",
+                            name="areas")
+
+
+def feature_collection(areas: pd.DataFrame, values: dict[str, list]) -> dict:
+    """GeoJSON of the areas (areas rows, with WKB) carrying each metric's values (metric -> one per area)."""
+    props = areas[["code", "name"]].copy()
+    for metric, column in values.items():
+        props[metric] = [int(v) for v in column]
+    geoms = shapely.from_wkb([bytes(w) for w in areas["wkb"]])
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": p["code"], "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
+        for p, g in zip(props.astype(object).to_dict("records"), geoms)]}

@@ -1,0 +1,44 @@
+"""The map's frame: an offline base style, an optional intranet tile layer, and views fitted to areas."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+
+STYLE = "white-bg"              # draws only our own layers: needs no network, no glyphs
+MAP_PX = (900, 620)             # the map's usual size in pixels, for fitting a view
+FONT = "Noto Sans CJK SC, Noto Sans CJK, Microsoft YaHei, sans-serif"
+TEMPLATE = {"layout": {   # a small template of our own instead of plotly's default (kilobytes in every figure)
+    "font": {"family": FONT, "size": 12, "color": "#263238"}, "paper_bgcolor": "white", "plot_bgcolor": "white",
+    "margin": {"l": 48, "r": 16, "t": 36, "b": 36}, "colorway": ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828"],
+    "xaxis": {"gridcolor": "#eceff1", "zeroline": False}, "yaxis": {"gridcolor": "#eceff1", "zeroline": False},
+    "hoverlabel": {"font": {"family": FONT}}}}
+
+
+def bounds_of(wkbs) -> tuple[float, float, float, float]:
+    """The bounding box (min lon, min lat, max lon, max lat) of WKB geometries."""
+    geoms = shapely.from_wkb(np.asarray([bytes(w) for w in wkbs], dtype=object))
+    return tuple(float(v) for v in shapely.total_bounds(geoms))
+
+
+def fit(bounds: tuple[float, float, float, float], px: tuple[int, int] = MAP_PX) -> dict:
+    """center and zoom showing `bounds` whole in a map of `px` pixels (Web Mercator, 512 px tiles)."""
+    x0, y0, x1, y1 = bounds
+
+    def merc(lat):
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(x1 - x0, 1e-6)
+    dy = max(merc(y1) - merc(y0), 1e-8)
+    zoom = min(math.log2(px[0] * 360 / (512 * dx)), math.log2(px[1] * 2 * math.pi / (512 * dy))) - 0.25
+    lat = math.degrees(2 * math.atan(math.exp((merc(y0) + merc(y1)) / 2)) - math.pi / 2)
+    return {"center": {"lon": (x0 + x1) / 2, "lat": lat}, "zoom": round(zoom, 2)}
+
+
+def map_layout(view: dict, tile_url: str | None = None, revision: str = "") -> dict:
+    """Layout for a map figure: offline style, the optional raster tiles under our traces, the view."""
+    layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else []
+    return {"template": TEMPLATE, "map": {"style": STYLE, "layers": layers, **view},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False, "uirevision": revision,
+            "clickmode": "event"}

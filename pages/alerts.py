@@ -1,0 +1,303 @@
+"""预警处置 Alerts: every return alert, leak (stage deadline missed) and fever as of a date, with its workflow
+state; counts by state and age; bulk assign / acknowledge / close / reopen; a map of the alerts over the
+communities coloured by risk with imported and local cases; the selected person's plan and the alert's history.
+
+Alerts are the scoped query's rows (loop.alerts.collect, scope applied in SQL); the workflow only ever acts on
+ids in that list, for the session's user — never on ids the browser sends otherwise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from auth.state import State as AppState
+from layers import alerts as alert_layer
+from layers import risk as risk_layer
+from layers.basemap import bounds_of, fit, map_layout
+from loop import alerts, plans, risk, workflow
+from loop.deadlines import Deadlines
+from pages import session
+from pages.components import column, date_picker, dropdown, grid, map_graph, section
+from pages.context import REPORT_DAY, as_date
+from pages.i18n import label_or_code, t
+from pages.people import records
+from queries.dashboard import PERIOD_END
+from queries.figures import PERIOD_START
+
+PATH, NAME, NAV = "/alerts", "alerts", "nav.alerts"
+GRID_COLUMNS = ("kind", "state", "name", "community", "raised_at", "age_days", "detail", "assignee", "alert_id")
+ACTING_ROLES = ("leadership", "police", "admin")
+MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
+_states: dict = {}
+_states_lock = threading.Lock()
+
+
+# ------------------------------------------------------------------------------------------ data
+def alert_state(ctx) -> AppState:
+    """The SQLite state holding the alert workflow: the app's own (ctx.state) when it has one, else the state
+    file beside the store (var/app.sqlite for var/store — auth.state's default)."""
+    own = getattr(ctx, "state", None)
+    if own is not None:
+        return own
+    path = ctx.store.root.parent / "app.sqlite"
+    with _states_lock:
+        if path not in _states:
+            _states[path] = AppState(path)
+        return _states[path]
+
+
+def deadlines() -> Deadlines:
+    return Deadlines.from_env()
+
+
+def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
+    """Every alert the scope may see up to the end of `as_of`, with its workflow state (the SQL results are
+    cached per snapshot; the state is read fresh)."""
+    found = alerts.collect(ctx.query, scope, as_of, deadlines(), reveal=session.may_reveal(scope))
+    return alerts.with_state(found, alert_state(ctx), as_of)
+
+
+def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """loop.risk scores per community for `scope` as of `as_of` (frame: scoped_alerts rows, computed if None);
+    the overview can colour its community level with layers.risk.choropleth and these."""
+    frame = scoped_alerts(ctx, scope, as_of) if frame is None else frame
+    return risk.score(risk.inputs(ctx.query, scope, as_of, fever=deadlines().fever_celsius), frame, as_of)
+
+
+def funnel_leaks(ctx, scope, as_of: dt.date) -> list[int]:
+    """Leaks between the overview funnel's five stages (loop.alerts.funnel_leaks), for
+    layers.alerts.funnel_with_leaks."""
+    return alerts.funnel_leaks(alerts.leaks(ctx.query, scope, as_of, deadlines()))
+
+
+def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    out["kind"] = [label_or_code("alerts.kind", k, lang) for k in out["kind"]]
+    out["state"] = [label_or_code("alerts.state", s, lang) for s in out["state"]]
+    out["raised_at"] = pd.to_datetime(out["raised_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    out["detail"] = out["detail"].astype(object).where(out["detail"].notna(), "")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ components
+def counts_table(frame: pd.DataFrame, lang: str) -> html.Table:
+    table = alerts.counts(frame)
+    head = [html.Th("")] + [html.Th(t(f"alerts.age.{c}", lang)) for c in table.columns]
+    rows = [html.Tr([html.Th(t(f"alerts.state.{s}", lang))] +
+                    [html.Td(f"{int(v):,}", className="num") for v in table.loc[s]], id=f"al-count-{s}")
+            for s in table.index]
+    return html.Table([html.Thead(html.Tr(head)), html.Tbody(rows)], className="counts-table", id="al-counts-table")
+
+
+def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
+    """One plan per person (and the plan of the batch the person arrived with), for any page that shows a
+    person: the drill-down can call this with loop.plans.person_plan(...) and a plans_batches row."""
+    if plan is None:
+        return html.Div(t("plan.none", lang), className="muted")
+
+    def when(v):
+        return "—" if v is None else str(v)[:16]
+
+    facts = [
+        (t("plan.entry", lang), " · ".join(x for x in (when(plan["entry_date"])[:10], plan["port"], plan["country"])
+                                           if x and x != "—") or "—"),
+        (t("plan.arrival", lang), " · ".join(x for x in (when(plan["arrived_at"]), plan["arrival_place"],
+                                                         plan["carrier_no"]) if x and x != "—") or "—"),
+        (t("plan.transfer", lang), " · ".join(x for x in (when(plan["transfer_at"]), plan["transfer_from"],
+                                                          plan["vehicle"], plan["destination"]) if x and x != "—")
+         or "—"),
+        (t("plan.team", lang), plan["team"] or "—"),
+        (t("plan.quarantine", lang), " · ".join(x for x in (label_or_code("kind", plan["quarantine_kind"], lang),
+                                                            plan["quarantine_site"], when(plan["quarantine_start"]))
+                                                if x and x != "—") or "—"),
+        (t("plan.release_due", lang), when(plan["release_due"])[:10]),
+        (t("plan.next", lang), label_or_code("plan.next", plan["next_step"], lang)
+                               + (f" · {when(plan['next_due'])}" if plan["next_due"] is not None else "")),
+    ]
+    person = html.Div([html.H4(f"{t('plan.person', lang)} · {plan['name'] or ''}"),
+                       html.Dl([i for k, v in facts for i in (html.Dt(k), html.Dd(v))], className="facts")])
+    if batch is None:
+        group = html.Div(t("plan.batch.none", lang), className="muted")
+    else:
+        group = html.Div([html.H4(f"{t('plan.batch', lang)} · {batch['carrier_no']} {str(batch['day'])[:10]}"),
+                          html.Dl([i for k, v in (
+                              (t("col.place", lang), batch["place"]), (t("col.people", lang), f"{batch['people']}"),
+                              (t("col.quarantined", lang), f"{batch['quarantined']}"),
+                              (t("col.vehicles_used", lang), batch["vehicles"] or "—"),
+                              (t("col.destinations", lang), batch["destinations"] or "—"),
+                              (t("col.teams", lang), batch["teams"] or "—"))
+                              for i in (html.Dt(k), html.Dd(v))], className="facts")])
+    return html.Div([person, group], className="plan", id="al-plan-card")
+
+
+def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> html.Div:
+    """The plan card of one person (and of the batch they arrived with) for `scope` as of `as_of`; the
+    neighbourhood drill-down can show it beside the person card."""
+    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, deadlines(), reveal=session.may_reveal(scope))
+    batch = None
+    if plan and plan.get("batch_id"):
+        batches = plans.batch_plans(ctx.query, scope, as_of)
+        found = batches[batches["batch_id"] == plan["batch_id"]]
+        batch = found.iloc[0].to_dict() if len(found) else None
+    return plan_card(plan, batch, lang)
+
+
+def history_list(steps: list[dict], lang: str) -> list:
+    if not steps:
+        return [html.Div(t("alerts.history.none", lang), className="muted")]
+    return [html.Ol([html.Li([
+        html.Span(dt.datetime.fromtimestamp(s["at"]).strftime("%Y-%m-%d %H:%M"), className="when"),
+        html.Strong(t(f"alerts.action.{s['action']}", lang)),
+        html.Span(f"{s['username']} · {label_or_code('alerts.state', s['from_state'], lang)} → "
+                  f"{label_or_code('alerts.state', s['to_state'], lang)}"),
+        html.Span(" · ".join(x for x in (s["assignee"], label_or_code("alerts.reason", s["reason"], lang)
+                                          if s["reason"] else None, s["note"]) if x), className="muted"),
+    ]) for s in steps], className="timeline")]
+
+
+def alerts_figure(ctx, scope, frame: pd.DataFrame, listed: pd.DataFrame, as_of: dt.date, shown, lang: str) -> dict:
+    """Communities coloured by risk from all alerts in `frame` (reasons on hover), the `listed` alerts by kind,
+    imported and local cases."""
+    communities = ctx.query("areas", scope, level="communities")
+    scores = risk_scores(ctx, scope, as_of, frame)
+    labels = {**{f"level.{lv}": t(f"risk.level.{lv}", lang) for lv in risk.LEVELS},
+              **{f"factor.{f}": t(f"risk.factor.{f}", lang) for f in risk.FACTORS},
+              "none": t("risk.none", lang), "score": t("risk.score", lang)}
+    url = dash.get_asset_url("geo/communities.geojson") + f"?v={ctx.store.version()}"
+    kinds = {k: t(f"alerts.kind.{k}", lang) for k in alerts.KINDS}
+    states = {s: t(f"alerts.state.{s}", lang) for s in workflow.STATES}
+    cases = ctx.query("risk_cases", scope, as_of=as_of)
+    imported, local = risk_layer.cases(cases, {"imported": t("layer.cases_imported", lang),
+                                               "local": t("layer.cases_local", lang)})
+    imported.visible, local.visible = "cases_imported" in shown, "cases_local" in shown
+    traces = [risk_layer.choropleth(url, communities, scores, labels, visible="risk" in shown), imported, local,
+              *alert_layer.points(listed, kinds, states, visible="alerts" in shown)]
+    districts = ctx.query("areas", scope, level="districts")
+    view = fit(bounds_of(districts["wkb"])) if len(districts) else {}
+    return {"data": traces, "layout": map_layout(view, ctx.config.tile_url, revision="alerts")}
+
+
+# ------------------------------------------------------------------------------------------ layout
+def multi_dropdown(dropdown_id: str, options: list[dict], lang: str, value: list) -> dcc.Dropdown:
+    """A multi-select dropdown whose own texts (also select all, selected count) speak `lang`."""
+    keys = ("search", "clear_search", "clear_selection", "no_options_found")
+    labels = {**{k: t(f"dropdown.{k}", lang) for k in keys},
+              **{k: t(f"alerts.dropdown.{k}", lang) for k in ("select_all", "deselect_all", "selected_count")}}
+    return dcc.Dropdown(id=dropdown_id, options=options, labels=labels, multi=True, value=value,
+                        placeholder=t("any", lang), className="grow")
+
+
+def layout(ctx, lang: str, query: dict) -> html.Div:
+    columns = [column(c, lang) for c in GRID_COLUMNS]
+    columns[GRID_COLUMNS.index("age_days")]["type"] = "numericColumn"
+    kind_options = [{"label": t(f"alerts.kind.{k}", lang), "value": k} for k in alerts.KINDS]
+    state_options = [{"label": t(f"alerts.state.{s}", lang), "value": s} for s in workflow.STATES]
+    return html.Div([
+        dcc.Store(id="al-version", data=0),
+        html.Div([
+            html.Label(t("as_of", lang)), date_picker("al-date", REPORT_DAY, PERIOD_START, PERIOD_END),
+            html.Label(t("alerts.filters", lang)),
+            multi_dropdown("al-kinds", kind_options, lang, value=[]),
+            multi_dropdown("al-states", state_options, lang, value=["open", "assigned", "acknowledged"]),
+        ], className="toolbar"),
+        html.Div(t("alerts.generated_note", lang), className="muted"),
+        html.Div([
+            html.Div([
+                map_graph("al-map", {}, height="56vh"),
+                dcc.Checklist(id="al-layers", value=list(MAP_LAYERS), inline=True, className="radios",
+                              options=[{"label": t(f"layer.{m}", lang), "value": m} for m in MAP_LAYERS]),
+                html.Div(t("risk.def", lang), className="muted"),
+            ], className="map-col"),
+            html.Div([
+                section(t("alerts.by_state_age", lang), html.Div(id="al-counts")),
+                section(t("alerts.actions", lang),
+                        dcc.Input(id="al-assignee", type="text", placeholder=t("alerts.assignee", lang),
+                                  className="input"),
+                        dropdown("al-reason", [{"label": t(f"alerts.reason.{r}", lang), "value": r}
+                                               for r in workflow.CLOSE_REASONS], lang,
+                                 placeholder=t("alerts.reason", lang)),
+                        dcc.Input(id="al-note", type="text", placeholder=t("alerts.note", lang), className="input"),
+                        html.Div([html.Button(t(f"alerts.action.{a}", lang), id=f"al-{a}", className="button small")
+                                  for a in workflow.ACTIONS], className="buttons"),
+                        html.Div(id="al-status", className="muted")),
+            ], className="side-col"),
+        ], className="row"),
+        section(t("alerts.list", lang), html.Div(id="al-count", className="muted"),
+                grid("al-grid", columns, rowData=[],
+                     getRowId="params.data.alert_id",
+                     dashGridOptions={"rowSelection": {"mode": "multiRow", "selectAll": "filtered"},
+                                      "pagination": True, "paginationPageSize": 100},
+                     style={"height": "52vh"})),
+        html.Div([
+            section(t("alerts.plan", lang), html.Div(t("alerts.plan.pick", lang), id="al-plan"),
+                    className="panel grow"),
+            section(t("alerts.history", lang), html.Div(id="al-history"), className="panel"),
+        ], className="row"),
+    ], className="alerts")
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+def register(app, ctx) -> None:
+    @app.callback(Output("al-grid", "rowData"), Output("al-counts", "children"), Output("al-map", "figure"),
+                  Output("al-count", "children"),
+                  Input("al-date", "date"), Input("al-kinds", "value"), Input("al-states", "value"),
+                  Input("al-layers", "value"), Input("al-version", "data"))
+    def show(date, kinds, states, shown, _version):
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        frame = scoped_alerts(ctx, scope, as_of)
+        keep = pd.Series(True, index=frame.index)
+        if kinds:
+            keep &= frame["kind"].isin(kinds)
+        if states:
+            keep &= frame["state"].isin(states)
+        listed = frame[keep]
+        rows = records(readable(listed, lang)[["person_id", *GRID_COLUMNS]].iloc[::-1])
+        figure = alerts_figure(ctx, scope, frame, listed, as_of, shown or [], lang)
+        return rows, counts_table(frame, lang), figure, t("alerts.count", lang, n=len(listed), total=len(frame))
+
+    @app.callback(Output("al-status", "children"), Output("al-version", "data"),
+                  *[Input(f"al-{a}", "n_clicks") for a in workflow.ACTIONS],
+                  State("al-grid", "selectedRows"), State("al-assignee", "value"), State("al-reason", "value"),
+                  State("al-note", "value"), State("al-date", "date"), State("al-version", "data"),
+                  prevent_initial_call=True)
+    def act(*args):
+        selected, assignee, reason, note, date, version = args[len(workflow.ACTIONS):]
+        lang, scope = session.language(), session.current_scope()
+        action = (dash.ctx.triggered_id or "").removeprefix("al-")
+        if action not in workflow.ACTIONS:
+            return dash.no_update, dash.no_update
+        if scope.role not in ACTING_ROLES:
+            return t("alerts.not_allowed", lang), dash.no_update
+        ids = [r.get("alert_id") for r in (selected or []) if isinstance(r, dict)]
+        if not ids:
+            return t("alerts.pick", lang), dash.no_update
+        visible = set(scoped_alerts(ctx, scope, as_date(date))["alert_id"])
+        try:
+            outcome = workflow.act(alert_state(ctx), session.author(), ids, action, assignee=assignee,
+                                   reason=reason, note=note, visible=visible)
+        except workflow.WorkflowError as exc:
+            return str(exc), dash.no_update
+        message = [t("alerts.done", lang, n=len(outcome.done))]
+        if outcome.refused:
+            message.append(t("alerts.refused", lang, n=len(outcome.refused),
+                             why="; ".join(sorted(set(outcome.refused.values())))))
+        return " ".join(message), (version or 0) + 1
+
+    @app.callback(Output("al-plan", "children"), Output("al-history", "children"),
+                  Input("al-grid", "selectedRows"), Input("al-version", "data"), State("al-date", "date"))
+    def show_plan(selected, _version, date):
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        if not selected or not isinstance(selected[-1], dict):
+            return t("alerts.plan.pick", lang), []
+        alert_id = selected[-1].get("alert_id")
+        frame = scoped_alerts(ctx, scope, as_of)
+        match = frame[frame["alert_id"] == alert_id]
+        if match.empty:                                   # not an alert this user may see
+            return t("plan.none", lang), []
+        person_id = int(match["person_id"].iloc[0])
+        return (person_plan_panel(ctx, scope, person_id, as_of, lang),
+                history_list(workflow.history(alert_state(ctx), alert_id), lang))

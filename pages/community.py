@@ -1,0 +1,182 @@
+"""社区研判 Neighbourhood drill-down (police): one community's people in the loop on a map and in a list,
+a person card with the journey and its sources, and contact / verification notes."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from layers import areas as area_layer
+from layers import points
+from layers.basemap import bounds_of, fit, map_layout
+from pages import session
+from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
+from pages.context import REPORT_DAY, as_date
+from pages.i18n import label_or_code, labelled_words, t
+from pages.notes import KINDS
+from pages.people import loop_people, readable, records
+from queries.dashboard import PERIOD_END
+from queries.figures import PERIOD_START
+
+PATH, NAME, NAV = "/community", "community", "nav.community"
+GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
+                "doc_type", "country")
+
+
+def default_community(ctx, scope) -> str | None:
+    """The community with the most people abroad on the report day (a useful first view)."""
+    table = ctx.metric(scope, "communities", "abroad")
+    codes = sorted(table.row)
+    if not codes:
+        return None
+    values = table.on(REPORT_DAY, codes)
+    return codes[int(values.argmax())]
+
+
+def layout(ctx, lang: str, query: dict) -> html.Div:
+    scope = session.current_scope()
+    communities = ctx.query("areas", scope, level="communities")
+    code = query.get("code") if query.get("code") in set(communities["code"]) else default_community(ctx, scope)
+    columns = [column(c, lang) for c in GRID_COLUMNS]
+    return html.Div([
+        html.Div([
+            html.Label(t("community.pick", lang)),
+            dropdown("cm-community", area_options(communities), lang, value=code, clearable=False,
+                     className="grow"),
+            date_picker("cm-date", REPORT_DAY, PERIOD_START, PERIOD_END),
+        ], className="toolbar"),
+        html.Div(t("generated", lang), className="notice",
+                 style={} if communities["generated"].any() else {"display": "none"}),
+        html.Div([
+            html.Div(map_graph("cm-map", {}, height="52vh"), className="map-col"),
+            section(t("community.people", lang), html.Div(id="cm-count", className="muted"),
+                    grid("cm-grid", columns, rowData=[],
+                         dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                           "enableClickSelection": True}},
+                         style={"height": "46vh"}),
+                    className="panel side-wide"),
+        ], className="row"),
+        html.Div([
+            section(t("person.card", lang), html.Div(t("person.pick", lang), id="cm-person"), className="panel grow"),
+            section(t("note.title", lang),
+                    dcc.RadioItems(id="cm-note-kind", value="contact", inline=True, className="radios",
+                                   options=[{"label": t(f"note.kind.{k}", lang), "value": k} for k in KINDS]),
+                    dcc.Textarea(id="cm-note-text", placeholder=t("note.placeholder", lang), className="note-text"),
+                    html.Button(t("note.save", lang), id="cm-note-save", className="button"),
+                    html.Span(id="cm-note-status", className="muted"),
+                    html.Div(id="cm-notes", className="notes"),
+                    className="panel notes-panel"),
+        ], className="row"),
+    ], className="community")
+
+
+def community_figure(ctx, scope, code: str, people, lang: str) -> dict:
+    """The community's township for context, the community highlighted, residences coloured by stage."""
+    township_scope = session.within(scope, code[:9]) or scope
+    areas = ctx.query("areas", township_scope, level="communities")
+    url = dash.get_asset_url("geo/communities.geojson") + f"?v={ctx.store.version()}"
+    traces = [area_layer.outline(url, areas["code"].tolist(), areas["name"].tolist(), highlight=code),
+              *points.residences(people, {s: t(f"stage.{s}", lang) for s in points.STAGE_COLOURS})]
+    mine = areas[areas["code"] == code]
+    x0, y0, x1, y1 = bounds_of((mine if len(mine) else areas)["wkb"])
+    pad = max(x1 - x0, y1 - y0) * 0.6                       # some neighbours around the community
+    view = fit((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    return {"data": traces, "layout": map_layout(view, ctx.config.tile_url, revision=code)}
+
+
+def condensed(journey):
+    """The journey with its daily temperature checks folded into one step (how many, the last reading)."""
+    checks = journey[journey["step"] == "health_check"]
+    if len(checks) <= 1:
+        return journey
+    last = checks.iloc[-1].copy()
+    last["detail"] = f"×{len(checks)} · {last['detail']}"
+    return pd.concat([journey[journey["step"] != "health_check"], last.to_frame().T]).sort_values("at", kind="stable")
+
+
+def person_card(rows, journey, lang: str) -> list:
+    person = readable(rows, lang).iloc[0]
+    facts = [(t("col.name", lang), person["name"]), (t("col.resident_id", lang), person["resident_id"]),
+             (t("col.phone", lang), person["phone"]), (t("col.stage", lang), person["stage"]),
+             (t("col.doc_type", lang), person["doc_type"]), (t("col.country", lang), person["country"]),
+             (t("col.community", lang), person["community"])]
+    steps = [html.Li([
+        html.Span(str(s.at)[:16], className="when"),
+        html.Strong(t(f"step.{s.step}", lang)),
+        html.Span(labelled_words(" · ".join(str(v) for v in (s.place, s.detail) if isinstance(v, str)), lang)),
+        html.Span(f"{t('person.source', lang)}: {label_or_code('channel', s.channel, lang)}"
+                  f" {s.file_name or ''}:{s.line}", className="source"),
+    ], className=f"step step-{s.step}") for s in condensed(journey).itertuples()]
+    return [html.Dl([item for k, v in facts for item in (html.Dt(k), html.Dd(v if isinstance(v, str) and v else "—"))],
+                    className="facts"),
+            html.Div(t("person.masked", lang), className="muted"),
+            html.H4(t("person.journey", lang)), html.Ol(steps, className="timeline")]
+
+
+def notes_list(notes, lang: str) -> list:
+    if not notes:
+        return [html.Div(t("note.none", lang), className="muted")]
+    return [html.Div([html.Span(n["at"].replace("T", " "), className="when"),
+                      html.Strong(t(f"note.kind.{n['kind']}", lang)), html.Span(n["author"], className="muted"),
+                      html.P(n["text"])], className="note") for n in notes]
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("cm-community", "value"), Input("cm-map", "clickData"), prevent_initial_call=True)
+    def pick_on_map(click):
+        point = (click or {}).get("points", [{}])[0]
+        code = point.get("location")
+        return code if point.get("curveNumber") == 0 and code else dash.no_update
+
+    @app.callback(Output("cm-map", "figure"), Output("cm-grid", "rowData"), Output("cm-count", "children"),
+                  Input("cm-community", "value"), Input("cm-date", "date"))
+    def show_community(code, date):
+        lang, scope = session.language(), session.current_scope()
+        community_scope = session.within(scope, code)
+        if not code or community_scope is None:
+            return {}, [], t("community.none", lang)
+        people = loop_people(ctx, community_scope, as_of=as_date(date), community=code)
+        return (community_figure(ctx, scope, code, people, lang),
+                records(readable(people, lang)[["person_id", *GRID_COLUMNS]]),
+                t("community.count", lang, n=len(people)))
+
+    @app.callback(Output("cm-person", "children"), Output("cm-notes", "children"),
+                  Input("cm-grid", "selectedRows"), State("cm-community", "value"), State("cm-date", "date"))
+    def show_person(selected, code, date):
+        lang = session.language()
+        found = _person(ctx, selected, code, date)
+        if found is None:
+            return t("person.pick", lang), []
+        scope, person_id, rows = found
+        journey = ctx.uncached("person_journey", scope, person=person_id, as_of=as_date(date))
+        return person_card(rows, journey, lang), notes_list(ctx.notes.for_person(person_id), lang)
+
+    @app.callback(Output("cm-notes", "children", allow_duplicate=True), Output("cm-note-status", "children"),
+                  Output("cm-note-text", "value"),
+                  Input("cm-note-save", "n_clicks"), State("cm-grid", "selectedRows"), State("cm-community", "value"),
+                  State("cm-date", "date"), State("cm-note-kind", "value"), State("cm-note-text", "value"),
+                  prevent_initial_call=True)
+    def save_note(_clicks, selected, code, date, kind, text):
+        lang = session.language()
+        found = _person(ctx, selected, code, date)
+        if found is None:
+            return dash.no_update, t("person.pick", lang), dash.no_update
+        if not (text or "").strip():
+            return dash.no_update, t("note.empty", lang), dash.no_update
+        _, person_id, _ = found
+        ctx.notes.add(person_id, code, kind, text, author=session.author())
+        return notes_list(ctx.notes.for_person(person_id), lang), t("note.saved", lang), ""
+
+
+def _person(ctx, selected, code, date):
+    """(scope, person id, loop_people row) for the grid's selected person, checked against the session's scope:
+    only someone in this community's list (as the server computed it) counts; None otherwise."""
+    if not selected or not code:
+        return None
+    scope = session.within(session.current_scope(), code)
+    person_id = selected[0].get("person_id")
+    if scope is None or not isinstance(person_id, int):
+        return None
+    people = loop_people(ctx, scope, as_of=as_date(date), community=code)
+    rows = people[people["person_id"] == person_id]
+    return (scope, person_id, rows) if len(rows) else None

@@ -1,0 +1,69 @@
+"""Small building blocks shared by the pages: cards, map graphs, option lists, tables."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from pages.i18n import label_or_code, t
+
+MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
+GRID_THEME = "themeQuartz.withParams({fontFamily: 'Noto Sans CJK SC, sans-serif', spacing: 5, fontSize: 13})"
+
+
+def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str) -> html.Div:
+    """A headline card; its definition shows on hover."""
+    return html.Div([
+        html.Div(title, className="card-title"),
+        html.Div(value, className="card-value", id=f"{card_id}-value"),
+        html.Div(detail, className="card-detail"),
+        html.Div(as_of, className="card-asof"),
+    ], className="card", id=card_id, title=definition)
+
+
+def map_graph(graph_id: str, figure, height: str = "62vh") -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=figure, config=MAP_CONFIG, style={"height": height},
+                     className="map")
+
+
+def chart(graph_id: str, figure=None) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, figure=figure or {}, config=CHART_CONFIG, className="chart")
+
+
+def section(title: str, *children, className: str = "panel", **kwargs) -> html.Section:
+    return html.Section([html.H3(title), *children], className=className, **kwargs)
+
+
+def coded_options(prefix: str, codes, lang: str) -> list[dict]:
+    """Dropdown options for coded values (stage, doc, channel ...), labelled in `lang`."""
+    return [{"label": label_or_code(prefix, c, lang), "value": c} for c in codes]
+
+
+def dropdown(dropdown_id: str, options: list[dict], lang: str, **kwargs) -> dcc.Dropdown:
+    """A searchable dropdown whose own texts (search, clear, nothing found) speak `lang`."""
+    labels = {k: t(f"dropdown.{k}", lang) for k in ("search", "clear_search", "clear_selection", "no_options_found")}
+    return dcc.Dropdown(id=dropdown_id, options=options, labels=labels, **kwargs)
+
+
+def date_picker(picker_id: str, date, first, last) -> dcc.DatePickerSingle:
+    """A date picker with language-neutral formats (ISO dates, numeric months), weeks from Monday."""
+    return dcc.DatePickerSingle(id=picker_id, date=date, min_date_allowed=first, max_date_allowed=last,
+                                display_format="YYYY-MM-DD", month_format="YYYY-MM", first_day_of_week=1)
+
+
+def area_options(frame) -> list[dict]:
+    """Dropdown options for areas (areas rows): 'name code', searchable by either."""
+    return [{"label": f"{n}  {c}", "value": c, "search": f"{n} {c}"} for c, n in zip(frame["code"], frame["name"])]
+
+
+def grid(grid_id: str, columns: list[dict], **kwargs) -> dag.AgGrid:
+    """An AG Grid with the app's defaults (sortable, resizable columns)."""
+    options = {"theme": {"function": GRID_THEME}, **kwargs.pop("dashGridOptions", {})}
+    return dag.AgGrid(id=grid_id, columnDefs=columns, className="grid", dashGridOptions=options,
+                      defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
+                      columnSize="responsiveSizeToFit", **kwargs)
+
+
+def column(field: str, lang: str, **kwargs) -> dict:
+    """A grid column for `field`, headed by its col.<field> label."""
+    return {"field": field, "headerName": t(f"col.{field}", lang), **kwargs}

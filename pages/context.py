@@ -1,0 +1,169 @@
+"""What every page gets from the app factory: the store (read-only), settings, notes, and cached queries."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pages.notes import NoteBook
+from queries.dashboard import LEVELS, METRICS, PERIOD_END, metric_query
+from queries.figures import PERIOD_START, headline
+from queries.runner import Scope, run
+from store.db import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORT_DAY = dt.date(2020, 3, 29)
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Settings of one app: an optional intranet tile URL ({z}/{x}/{y}), the session key, where assets and
+    notes live."""
+    tile_url: str | None = None
+    secret_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False)
+    assets_dir: Path = ROOT / "assets"
+    notes_path: Path | None = None
+
+    @classmethod
+    def from_env(cls) -> AppConfig:
+        """Settings from WUZHOU_TILE_URL and WUZHOU_SECRET_KEY (read when called, never at import)."""
+        key = os.environ.get("WUZHOU_SECRET_KEY")
+        return cls(tile_url=os.environ.get("WUZHOU_TILE_URL") or None,
+                   **({"secret_key": key.encode()} if key else {}))
+
+
+class QueryCache:
+    """Query results per published snapshot: a least-recently-used map keyed by the store version.
+
+    Results are shared between callers: treat the returned frames and dicts as read-only."""
+
+    def __init__(self, store: Store, size: int = 512):
+        self.store, self.size = store, size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, compute):
+        key = (self.store.version(), *key)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute(self.store.reader())
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+class MetricTable:
+    """A metric's value per area (row) and day (column) as one integer matrix: a date change is a lookup."""
+
+    def __init__(self, codes: list[str], values: np.ndarray):
+        self.row = {code: i for i, code in enumerate(codes)}
+        self.values = np.vstack([values, np.zeros((1, values.shape[1]), dtype=values.dtype)])  # last: zeros
+
+    @classmethod
+    def of(cls, long: pd.DataFrame) -> MetricTable:
+        """From (code, day, value) rows; days outside the period are ignored, missing ones are zero."""
+        codes = sorted(set(long["code"]))
+        values = np.zeros((len(codes), (PERIOD_END - PERIOD_START).days + 1), dtype=np.int64)
+        rows = pd.Index(codes).get_indexer(long["code"])
+        cols = (pd.to_datetime(long["day"]) - pd.Timestamp(PERIOD_START)).dt.days.to_numpy(dtype=np.int64)
+        inside = (cols >= 0) & (cols < values.shape[1])
+        values[rows[inside], cols[inside]] = long["value"].to_numpy()[inside]
+        return cls(codes, values)
+
+    def on(self, as_of: dt.date, codes) -> np.ndarray:
+        missing = len(self.values) - 1
+        return self.values[[self.row.get(c, missing) for c in codes], (as_of - PERIOD_START).days]
+
+    def series(self, code: str) -> pd.Series:
+        """The area's value per day over the period."""
+        days = pd.date_range(PERIOD_START, PERIOD_END).date
+        return pd.Series(self.values[self.row.get(code, len(self.values) - 1)], index=days)
+
+
+@dataclass
+class AppContext:
+    """The store and settings shared by the pages of one app."""
+    store: Store
+    config: AppConfig
+    notes: NoteBook
+    cache: QueryCache
+    people_cache: QueryCache
+    _warmed: set = field(default_factory=set)
+    _warming_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def create(cls, store: Store, config: AppConfig) -> AppContext:
+        notes = config.notes_path or store.root.parent / "notes" / "notes.jsonl"
+        return cls(store, config, NoteBook(notes), QueryCache(store), QueryCache(store, size=16))
+
+    def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
+        """queries/<name>.sql for `scope`, cached per snapshot."""
+        key = ("query", name, scope, tuple(sorted(params.items())))
+        return self.cache.get(key, lambda conn: run(conn, name, scope, **params))
+
+    def uncached(self, name: str, scope: Scope, **params) -> pd.DataFrame:
+        """queries/<name>.sql for `scope`, run now (results too varied to keep)."""
+        return run(self.store.reader(), name, scope, **params)
+
+    def people(self, scope: Scope, **params) -> pd.DataFrame:
+        """queries/loop_people.sql for `scope`, the last few distinct requests kept (they are larger)."""
+        key = ("people", scope, tuple(sorted(params.items())))
+        return self.people_cache.get(key, lambda conn: run(conn, "loop_people", scope, **params))
+
+    def metric(self, scope: Scope, level: str, metric: str) -> MetricTable:
+        """`metric` per area and day over the period, computed once per snapshot, scope and level."""
+        def compute(conn):
+            name, params = metric_query(metric)
+            return MetricTable.of(run(conn, name, scope, level=level, **params))
+        return self.cache.get(("metric", scope, level, metric), compute)
+
+    def metric_on(self, scope: Scope, level: str, metric: str, as_of: dt.date, codes) -> np.ndarray:
+        """The values of `metric` at the end of `as_of` for the areas `codes` of `level` (zero where none)."""
+        return self.metric(scope, level, metric).on(as_of, codes)
+
+    def warm(self, scope: Scope) -> None:
+        """Compute, in the background and once per snapshot, every metric at every level and every area list
+        for `scope`, so the first metric switch or drill-down does not wait for a query."""
+        key = (self.store.version(), scope)
+        with self._warming_lock:
+            if key in self._warmed:
+                return
+            self._warmed.add(key)
+
+        def work():
+            for level in LEVELS:
+                self.query("areas", scope, level=level)
+            for level in ("all", *LEVELS):
+                for metric in METRICS:
+                    self.metric(scope, level, metric)
+        threading.Thread(target=work, daemon=True, name="warm-metrics").start()
+
+    def headline(self, scope: Scope, as_of: dt.date) -> dict[str, int]:
+        """The headline figures (queries.figures.headline), cached per snapshot."""
+        return self.cache.get(("headline", scope, as_of), lambda conn: headline(conn, scope, as_of))
+
+
+def day(value: int | None) -> dt.date:
+    """The date of a day index on the as-of slider (0 = the period's first day)."""
+    return PERIOD_START + dt.timedelta(days=int(value or 0))
+
+
+def day_index(date: dt.date) -> int:
+    return (date - PERIOD_START).days
+
+
+def as_date(value, default: dt.date = REPORT_DAY) -> dt.date:
+    """A date picker's value ('YYYY-MM-DD...') as a date, clamped to the period; `default` when empty."""
+    if not value:
+        return default
+    return min(max(dt.date.fromisoformat(str(value)[:10]), PERIOD_START), PERIOD_END)

@@ -1,0 +1,158 @@
+"""数据导出 Analyst export: filters, a grid paging server-side (AG Grid infinite row model: the browser holds
+only the blocks it shows; the server cuts them from one DuckDB query per filter and sort), and downloads of
+exactly the filtered rows (CSV, Excel, Parquet) or of the area figures as GeoJSON."""
+from __future__ import annotations
+
+import io
+import json
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from layers.areas import feature_collection
+from pages import session
+from pages.components import area_options, coded_options, column, dropdown, grid, section
+from pages.context import REPORT_DAY, as_date
+from pages.i18n import t
+from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
+from queries.dashboard import LEVELS, METRICS, PERIOD_END
+from queries.figures import PERIOD_START
+
+PATH, NAME, NAV = "/export", "export", "nav.export"
+GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district", "township", "community",
+                "exit_date", "entry_date", "quarantine_kind", "quarantine_start", "days_in_quarantine",
+                "last_temperature", "channels", "resident_id", "phone")
+FILTERS = ("district", "township", "community", "population", "doc_type", "country", "channel")
+BLOCK = 100
+
+
+def query_of(filters):
+    """(scope, loop_people parameters) for the filters the browser sent, checked against the session's scope;
+    None when the chosen area is outside the caller's jurisdiction (or the filters are malformed)."""
+    if not isinstance(filters, dict):
+        return None
+    text = {k: v for k, v in filters.items() if isinstance(v, str) and v}     # anything else means "any"
+    scope = session.within(session.current_scope(), text.get("community") or text.get("township")
+                           or text.get("district"))
+    if scope is None:
+        return None
+    params = {"since": as_date(text.get("since"), PERIOD_START), "as_of": as_date(text.get("as_of")),
+              "population": text.get("population") if text.get("population") in POPULATIONS else None,
+              **{k: text.get(k) for k in ("community", "doc_type", "country", "channel")}}
+    return scope, params
+
+
+def layout(ctx, lang: str, query: dict) -> html.Div:
+    scope = session.current_scope()
+    options = ctx.query("filter_options", scope)
+    by_kind = {k: list(g["value"]) for k, g in options.groupby("kind")}
+
+    def filter_for(name, opts):
+        return html.Div([html.Label(t(f"col.{name}" if name != "population" else "export.population", lang)),
+                         dropdown(f"ex-{name}", opts, lang, placeholder=t("any", lang))], className="filter")
+
+    columns = [column(c, lang) for c in GRID_COLUMNS]
+    return html.Div([
+        section(t("export.filters", lang), html.Div([
+            html.Div([html.Label(t("export.dates", lang)),
+                      dcc.DatePickerRange(id="ex-dates", start_date=PERIOD_START, end_date=REPORT_DAY,
+                                          min_date_allowed=PERIOD_START, max_date_allowed=PERIOD_END,
+                                          display_format="YYYY-MM-DD", month_format="YYYY-MM",
+                                          first_day_of_week=1)], className="filter wide"),
+            filter_for("district", area_options(ctx.query("areas", scope, level="districts"))),
+            filter_for("township", []), filter_for("community", []),
+            filter_for("population", coded_options("stage", POPULATIONS, lang)),
+            filter_for("doc_type", coded_options("doc", by_kind.get("doc_type", []), lang)),
+            filter_for("country", [{"label": c, "value": c} for c in by_kind.get("country", [])]),
+            filter_for("channel", coded_options("channel", by_kind.get("channel", []), lang)),
+        ], className="filters")),
+        html.Div([
+            html.Strong(id="ex-count", className="count"),
+            *[html.Button(t(f"export.{f}", lang), id=f"ex-{f}", className="button")
+              for f in ("csv", "xlsx", "parquet", "geojson")],
+            html.Span(t("export.note", lang), className="muted"),
+            dcc.Download(id="ex-download"),
+        ], className="toolbar"),
+        dcc.Store(id="ex-filters"), dcc.Store(id="ex-purged"),
+        grid("ex-grid", columns, rowModelType="infinite", style={"height": "62vh"},
+             dashGridOptions={"cacheBlockSize": BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+                              "rowBuffer": 0}),
+    ], className="export")
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("ex-township", "options"), Output("ex-township", "value"), Input("ex-district", "value"))
+    def townships(district):
+        scope = session.within(session.current_scope(), district) if district else None
+        return (area_options(ctx.query("areas", scope, level="townships")) if scope else []), None
+
+    @app.callback(Output("ex-community", "options"), Output("ex-community", "value"), Input("ex-township", "value"))
+    def communities(township):
+        scope = session.within(session.current_scope(), township) if township else None
+        return (area_options(ctx.query("areas", scope, level="communities")) if scope else []), None
+
+    @app.callback(Output("ex-filters", "data"), Output("ex-count", "children"),
+                  Input("ex-dates", "start_date"), Input("ex-dates", "end_date"),
+                  *[Input(f"ex-{f}", "value") for f in FILTERS])
+    def apply(since, as_of, *values):
+        """The filters as one record (the grid and the downloads read it) and the number of matching people."""
+        lang = session.language()
+        filters = {"since": since, "as_of": as_of, **dict(zip(FILTERS, values))}
+        found = query_of(filters)
+        if found is None:
+            return filters, t("outside_scope", lang)
+        scope, params = found
+        return filters, t("export.count", lang, n=len(loop_people(ctx, scope, **params)))
+
+    app.clientside_callback(
+        """function(filters) {
+            dash_ag_grid.getApiAsync('ex-grid').then(api => api.purgeInfiniteCache());
+            return Date.now();
+        }""",
+        Output("ex-purged", "data"), Input("ex-filters", "data"), prevent_initial_call=True)
+
+    @app.callback(Output("ex-grid", "getRowsResponse"), Input("ex-grid", "getRowsRequest"),
+                  State("ex-filters", "data"))
+    def rows(request, filters):
+        """One block of rows, sorted as the grid asks, with the total so the grid knows where it ends."""
+        found = query_of(filters or {})
+        if not isinstance(request, dict) or found is None:
+            return {"rowData": [], "rowCount": 0}
+        scope, params = found
+        frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
+        block = frame.iloc[int(request["startRow"]):int(request["endRow"])]
+        rows = records(readable(block, session.language())[["person_id", *GRID_COLUMNS]])
+        return {"rowData": rows, "rowCount": len(frame)}
+
+    @app.callback(Output("ex-download", "data"),
+                  *[Input(f"ex-{f}", "n_clicks") for f in ("csv", "xlsx", "parquet", "geojson")],
+                  State("ex-filters", "data"), prevent_initial_call=True)
+    def download(*args):
+        filters = args[-1] or {}
+        found = query_of(filters)
+        if found is None:
+            return dash.no_update
+        scope, params = found
+        kind = dash.ctx.triggered_id.removeprefix("ex-")
+        if kind == "geojson":
+            return _area_geojson(ctx, scope, filters, params["as_of"])
+        frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
+        name = f"wuzhou_loop_{params['as_of']}"
+        if kind == "csv":
+            return dcc.send_string("\ufeff" + frame.to_csv(index=False), f"{name}.csv")   # BOM: Excel reads UTF-8
+        buffer = io.BytesIO()
+        if kind == "xlsx":
+            frame.to_excel(buffer, index=False, sheet_name="people")
+        else:
+            frame.to_parquet(buffer, index=False)
+        return dcc.send_bytes(buffer.getvalue(), f"{name}.{kind}")
+
+
+def _area_geojson(ctx, scope, filters: dict, as_of) -> dict:
+    """The areas one level below the chosen one (districts when none), with every metric as of the date."""
+    depth = 2 if filters.get("community") else sum(bool(filters.get(k)) for k in ("district", "township"))
+    level = LEVELS[depth]
+    areas = ctx.query("areas", scope, level=level)
+    values = {m: ctx.metric_on(scope, level, m, as_of, areas["code"].tolist()) for m in METRICS}
+    text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
+    return dcc.send_string(text, f"wuzhou_{level}_{as_of}.geojson")

@@ -1,0 +1,300 @@
+"""态势总览 Situation overview (leadership): headline cards, the drill-down map, daily counts, the funnel,
+ranked communities, and an as-of date that can replay day by day.
+
+Drill-down: a dcc.Store holds the path of codes clicked so far ([] city -> [district] -> [district,
+township]); the map shows the children of the last code. The path is only a wish: every callback narrows
+the session's scope to it with `session.within`, so a forged path shows nothing outside the jurisdiction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dash
+import pandas as pd
+from dash import Input, Output, Patch, State, dcc, html
+
+from layers import areas as area_layer
+from layers import charts, points
+from layers.basemap import bounds_of, fit, map_layout
+from layers.classes import METHODS, Classes, classify
+from pages import session
+from pages.components import card, chart, map_graph, section
+from pages.context import REPORT_DAY, day, day_index
+from pages.i18n import t
+from queries.dashboard import LEVELS, METRICS, PERIOD_END
+from queries.figures import PERIOD_START
+
+PATH, NAME, NAV = "/", "overview", "nav.overview"
+POINT_LAYERS = ("checkpoints", "sites")
+CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
+
+
+# ------------------------------------------------------------------------------------------ map data
+def home_path(scope) -> list[str]:
+    """Where the caller's map starts: their own district or township, else the city."""
+    return [c for c in (scope.district_code, scope.township_code) if c]
+
+
+def own(path: list[str]) -> tuple[str, str]:
+    """(level, code) of the area the path ends in: ('all', 'all') for the caller's whole scope."""
+    return (LEVELS[len(path) - 1], path[-1]) if path else ("all", "all")
+
+
+@dataclass
+class MapData:
+    level: str
+    areas: pd.DataFrame
+    props: dict           # choropleth properties
+    classes: Classes
+    unplaced: int         # counted in the current area but in none of its sub-areas (rows without their code)
+
+
+def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:
+    """Rows (with district_code, township_code) of a query for the caller's scope that lie in the area the path
+    ends in. Display only: the query has already applied the scope."""
+    return frame[frame[("district_code", "township_code")[len(path) - 1]] == path[-1]] if path else frame
+
+
+def areas_in(ctx, scope, level: str, path: list[str]) -> pd.DataFrame:
+    """The areas of `level` in the caller's scope under the area the path ends in (codes nest by prefix)."""
+    areas = ctx.query("areas", scope, level=level)
+    return areas[areas["code"].str.startswith(path[-1])] if path else areas
+
+
+def map_data(ctx, scope, path: list[str], metric: str, as_of, method: str, lang: str) -> MapData:
+    """The children of the last code on `path`, coloured by `metric`. Values come from the caller's scope's
+    tables (an area's value only depends on its own rows); the parent's own value tells what is unplaced."""
+    level = LEVELS[len(path)]
+    areas = areas_in(ctx, scope, level, path)
+    codes = areas["code"].tolist()
+    values = ctx.metric_on(scope, level, metric, as_of, codes)
+    parent_level, parent = own(path)
+    total = int(ctx.metric_on(scope, parent_level, metric, as_of, [parent])[0])
+    classes = classify(values, method)
+    props = area_layer.choropleth_props(codes, areas["name"].tolist(), values, classes, t(f"metric.{metric}", lang))
+    return MapData(level, areas, props, classes, total - int(values.sum()))
+
+
+def point_traces(ctx, scope, path, lang, shown) -> list:
+    """Checkpoints and quarantine sites inside the current area, named on hover (they only change with the
+    area, so a date change never has to send them)."""
+    cps = inside(ctx.query("checkpoint_totals", scope, as_of=PERIOD_END), path)
+    sites = inside(ctx.query("quarantine_sites", scope, as_of=PERIOD_END), path)
+    labels = (t("layer.checkpoints", lang), t("checkpoints.vehicles", lang), t("checkpoints.persons", lang))
+    return [points.checkpoints(cps, labels, visible="checkpoints" in shown, volumes=False),
+            points.quarantine_sites(sites, t("layer.sites", lang), visible="sites" in shown, occupancy=False)]
+
+
+def geojson_url(ctx, level: str) -> str:
+    return dash.get_asset_url(f"geo/{level}.geojson") + f"?v={ctx.store.version()}"
+
+
+def legend(data: MapData, lang) -> list:
+    rows = [html.Li([html.Span(className="swatch", style={"background": colour}), html.Span(span),
+                     html.Span(f"({n})", className="muted")]) for colour, span, n in data.classes.legend()]
+    unplaced = [html.Div(t("unplaced", lang, n=data.unplaced), className="muted", id="ov-unplaced")] \
+        if data.unplaced else []
+    return [html.H4(t("legend", lang)), html.Ul(rows, className="legend-list"), *unplaced]
+
+
+def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
+    """The full map figure (first render) and its legend."""
+    data = map_data(ctx, scope, path, metric, as_of, method, lang)
+    trace = area_layer.choropleth(geojson_url(ctx, data.level), data.props)
+    layout = map_layout(fit(bounds_of(data.areas["wkb"])), ctx.config.tile_url, revision="/".join(path))
+    figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown)], "layout": layout}
+    return figure, legend(data, lang)
+
+
+# ------------------------------------------------------------------------------------------ layout
+def layout(ctx, lang: str, query: dict) -> html.Div:
+    scope = session.current_scope()
+    ctx.warm(scope)
+    path = home_path(scope)
+    figure, legend_rows = map_figure(ctx, scope, path, "abroad", REPORT_DAY, "quantile", POINT_LAYERS, lang)
+    last = day_index(PERIOD_END)
+    marks = {day_index(d): d.strftime("%m-%d") for d in (PERIOD_START, *(PERIOD_START.replace(month=m, day=1)
+                                                                        for m in (2, 3, 4)), PERIOD_END)}
+    return html.Div([
+        dcc.Store(id="ov-drill", data={"path": path, "selected": None}),
+        dcc.Interval(id="ov-tick", interval=900, disabled=True),
+        html.Div([
+            html.Button(t("play", lang), id="ov-play", className="button", **{"data-pause": t("pause", lang),
+                                                                             "data-play": t("play", lang)}),
+            html.Div(dcc.Slider(id="ov-day", min=0, max=last, step=1, value=day_index(REPORT_DAY), marks=marks,
+                                allow_direct_input=False, updatemode="mouseup"), className="slider"),
+            html.Div([t("as_of", lang), " ", html.Strong(REPORT_DAY.isoformat(), id="ov-day-label")],
+                     className="asof"),
+        ], className="timebar"),
+        html.Div(id="ov-cards", className="cards"),
+        html.Div([
+            html.Div([
+                html.Div([html.Button(t("up", lang), id="ov-up", className="button small"),
+                          html.Span(id="ov-crumbs", className="crumbs"),
+                          html.Span(t("drill.hint", lang), className="muted hint"),
+                          html.A(t("drill.open", lang), id="ov-open", href="/community", className="open-link",
+                                 style={"display": "none"})], className="crumbbar"),
+                html.Div(t("generated", lang), id="ov-generated", className="notice", style={"display": "none"}),
+                map_graph("ov-map", figure),
+            ], className="map-col"),
+            html.Div([
+                html.Div([html.Label(t("metric", lang)),
+                          dcc.RadioItems(id="ov-metric", value="abroad", className="radios",
+                                         options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS]),
+                          html.Label(t("classes", lang)),
+                          dcc.RadioItems(id="ov-classes", value="quantile", inline=True, className="radios",
+                                         options=[{"label": t(f"classes.{m}", lang), "value": m}
+                                                  for m in METHODS]),
+                          html.Label(t("layers", lang)),
+                          dcc.Checklist(id="ov-points", value=list(POINT_LAYERS), className="radios",
+                                        options=[{"label": t(f"layer.{p}", lang), "value": p}
+                                                 for p in POINT_LAYERS])],
+                         className="panel controls"),
+                html.Div(legend_rows, id="ov-legend", className="panel legend"),
+                section(t("ranked", lang), html.Div(id="ov-ranked")),
+            ], className="side-col"),
+        ], className="row"),
+        html.Div([section(t("chart.daily", lang), chart("ov-daily"), className="panel grow"),
+                  section(t("funnel", lang), chart("ov-funnel"), html.Div(t("funnel.def", lang), className="muted"),
+                          className="panel funnel")], className="row"),
+    ], className="overview")
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+def register(app, ctx) -> None:
+    @app.callback(Output("ov-map", "figure"), Output("ov-legend", "children"),
+                  Input("ov-drill", "data"), Input("ov-metric", "value"), Input("ov-day", "value"),
+                  Input("ov-classes", "value"), Input("ov-points", "value"), prevent_initial_call=True)
+    def recolour(drill, metric, day_value, method, shown):
+        """Patch only what changed: colours and values; the area set and view when drilling; point layers."""
+        lang, scope = session.language(), session.current_scope()
+        path = drill["path"]
+        if session.within(scope, path[-1] if path else None) is None:
+            return dash.no_update, dash.no_update
+        data = map_data(ctx, scope, path, metric, day(day_value), method, lang)
+        patch = Patch()
+        for key, value in data.props.items():
+            patch["data"][0][key] = value
+        trigger = dash.ctx.triggered_id
+        if trigger == "ov-drill":
+            patch["data"][0]["geojson"] = geojson_url(ctx, data.level)
+            patch["layout"]["map"].update(fit(bounds_of(data.areas["wkb"])))
+            patch["layout"]["uirevision"] = "/".join(path)
+        if trigger in ("ov-drill", "ov-points"):
+            for i, trace in enumerate(point_traces(ctx, scope, path, lang, shown or []), start=1):
+                patch["data"][i] = trace.to_plotly_json()
+        return patch, legend(data, lang)
+
+    @app.callback(Output("ov-drill", "data"), Input("ov-map", "clickData"), Input("ov-up", "n_clicks"),
+                  State("ov-drill", "data"), prevent_initial_call=True)
+    def drill(click, _up, state):
+        """Down on a click on an area (child of the current one), up with the button; never above home."""
+        scope = session.current_scope()
+        path = list(state["path"])
+        if dash.ctx.triggered_id == "ov-up":
+            return {"path": path[:-1] if len(path) > len(home_path(scope)) else path, "selected": None}
+        point = (click or {}).get("points", [{}])[0]
+        code = point.get("location")
+        parent = path[-1] if path else ""
+        if point.get("curveNumber") != 0 or not code or not code.startswith(parent) \
+                or session.within(scope, code) is None:
+            return dash.no_update
+        if len(path) < len(LEVELS) - 1:
+            return {"path": path + [code], "selected": None}
+        return {"path": path, "selected": code}
+
+    @app.callback(Output("ov-crumbs", "children"), Output("ov-up", "disabled"), Output("ov-generated", "style"),
+                  Output("ov-open", "href"), Output("ov-open", "style"), Input("ov-drill", "data"))
+    def crumbs(drill):
+        lang, scope = session.language(), session.current_scope()
+        path = drill["path"]
+        names = [t("scope.city", lang)]
+        for depth, code in enumerate(path):
+            found = ctx.query("areas", scope, level=LEVELS[depth])
+            names.append(dict(zip(found["code"], found["name"])).get(code, code))
+        level_areas = areas_in(ctx, scope, LEVELS[len(path)], path)
+        generated = bool(level_areas["generated"].any())
+        selected = drill.get("selected")
+        if selected:
+            names.append(dict(zip(level_areas["code"], level_areas["name"])).get(selected, selected))
+        return (" › ".join(names), len(path) <= len(home_path(scope)),
+                {"display": "block" if generated else "none"},
+                f"/community?code={selected}" if selected else "/community",
+                {"display": "inline" if selected else "none"})
+
+    @app.callback(Output("ov-cards", "children"), Output("ov-funnel", "figure"),
+                  Input("ov-day", "value"), Input("ov-drill", "data"))
+    def cards(day_value, drill):
+        """The headline figures for the current area and day (queries.figures.headline)."""
+        lang, as_of = session.language(), day(day_value)
+        area_scope = session.within(session.current_scope(), (drill["path"] or [None])[-1])
+        if area_scope is None:
+            return html.Div(t("outside_scope", lang), className="notice"), {}
+        h = ctx.headline(area_scope, as_of)
+        when = f"{t('as_of', lang)} {as_of.isoformat()}"
+        details = {"abroad": t("card.abroad.split", lang, passport=h["abroad_passport"], permit=h["abroad_permit"]),
+                   "in_quarantine": t("card.in_quarantine.split", lang, hotel=h["in_quarantine_hotel"],
+                                      home=h["in_quarantine_home"])}
+        values = {**h, "vehicles": h["checkpoint_vehicles"], "persons": h["checkpoint_persons"]}
+        row = [card(f"card-{k}", t(f"card.{k}", lang), f"{values[k]:,}", details.get(k, ""),
+                    t(f"card.{k}.def", lang), when) for k in CARDS]
+        stages = [(t("funnel.abroad", lang), h["abroad"]), (t("funnel.entered", lang), h["entered"]),
+                  (t("funnel.arrived", lang), h["arrived"]),
+                  (t("funnel.quarantined", lang), h["in_quarantine"] + h["released"]),
+                  (t("funnel.released", lang), h["released"])]
+        return row, charts.funnel(stages)
+
+    @app.callback(Output("ov-daily", "figure"), Input("ov-day", "value"), Input("ov-drill", "data"))
+    def daily(day_value, drill):
+        """People abroad, entered and in quarantine per day up to the as-of day (the last point = the cards),
+        from the caller's scope's tables: the row of the current area."""
+        lang, scope = session.language(), session.current_scope()
+        path = drill["path"]
+        if session.within(scope, path[-1] if path else None) is None:
+            return {}
+        level, code = own(path)
+        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES_COLOURS})
+        shown = series.loc[:day(day_value)].rename_axis("day").reset_index()
+        return charts.daily_counts(shown, {k: t(f"series.{k}", lang) for k in charts.SERIES_COLOURS})
+
+    @app.callback(Output("ov-ranked", "children"), Input("ov-drill", "data"), Input("ov-metric", "value"),
+                  Input("ov-day", "value"))
+    def ranked(drill, metric, day_value):
+        """The communities of the current area with the highest value of the metric."""
+        lang, scope = session.language(), session.current_scope()
+        path = drill["path"]
+        if session.within(scope, path[-1] if path else None) is None:
+            return []
+        areas = areas_in(ctx, scope, "communities", path)
+        values = ctx.metric_on(scope, "communities", metric, day(day_value), areas["code"])
+        top = areas[["code", "name"]].assign(value=values)
+        top = top[top["value"] > 0].nlargest(10, "value")
+        if top.empty:
+            return html.Div(t("ranked.empty", lang), className="muted")
+        peak = top["value"].max()
+        return html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(f"{v:,}", className="num"),
+                                 html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
+                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")
+
+    app.clientside_callback(
+        """function(day) {
+            const d = new Date(Date.UTC(2020, 0, 20) + (day || 0) * 86400000);
+            return d.toISOString().slice(0, 10);
+        }""",
+        Output("ov-day-label", "children"), Input("ov-day", "value"))
+
+    app.clientside_callback(
+        """function(clicks, ticks, day, disabled, max) {
+            const button = document.getElementById('ov-play');
+            const trigger = dash_clientside.callback_context.triggered_id;
+            if (trigger === 'ov-play') {
+                const play = disabled;
+                const start = play && day >= max ? 0 : day;
+                return [start, !play, play ? button.dataset.pause : button.dataset.play];
+            }
+            if (day >= max) { return [day, true, button.dataset.play]; }
+            return [day + 1, false, dash_clientside.no_update];
+        }""",
+        Output("ov-day", "value"), Output("ov-tick", "disabled"), Output("ov-play", "children"),
+        Input("ov-play", "n_clicks"), Input("ov-tick", "n_intervals"),
+        State("ov-day", "value"), State("ov-tick", "disabled"), State("ov-day", "max"), prevent_initial_call=True)

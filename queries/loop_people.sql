@@ -1,0 +1,147 @@
+-- People in the closed loop as of the end of $as_of within the scope, one row per person, person-level
+-- fields masked unless $reveal (ID: first 6 + last 4; phone: first 3 + last 4; name: surname + one char + *).
+-- Each $population selects exactly the people one headline figure counts, with the same definitions, dates
+-- ($since .. $as_of) and scope, so a grid or export of a population agrees with its card:
+--   abroad | entered | arrived | measures | in_quarantine | released ; NULL = anyone in any of them.
+-- `stage` is where the person is now: abroad > in_quarantine > released > arrived > entered > measures.
+-- Optional filters (NULL = any): $community, $doc_type, $country, $channel. Sorted by $sort_col ($sort_desc),
+-- then person.
+WITH
+latest_exit AS (
+    SELECT person_id, max(exit_date) AS exit_date, arg_max(doc_type, exit_date) AS doc_type,
+           arg_max(country, exit_date) AS country, arg_max(community_code, exit_date) AS community_code
+    FROM abroad a
+    WHERE exit_date < CAST($as_of AS DATE) + 1 AND {scope:a}
+      AND ($community IS NULL OR a.community_code = $community)
+    GROUP BY person_id),
+members AS (
+    SELECT person_id, 'abroad' AS population, 6 AS rank, community_code FROM latest_exit l
+    WHERE NOT EXISTS (SELECT 1 FROM border_entries b WHERE b.person_id = l.person_id
+                      AND b.entry_date >= l.exit_date AND b.entry_date < CAST($as_of AS DATE) + 1)
+    UNION ALL
+    SELECT b.person_id, 'entered', 2, arg_max(b.community_code, b.entry_date)
+    FROM border_entries b JOIN persons p USING (person_id)
+    WHERE p.is_registered_resident AND b.entry_date >= CAST($since AS DATE)
+      AND b.entry_date < CAST($as_of AS DATE) + 1 AND {scope:b}
+      AND ($community IS NULL OR b.community_code = $community)
+    GROUP BY b.person_id
+    UNION ALL
+    SELECT a.person_id, 'arrived', 3, arg_max(a.community_code, a.arrived_at)
+    FROM arrivals a
+    WHERE a.arrived_at >= CAST($since AS DATE) AND a.arrived_at < CAST($as_of AS DATE) + 1 AND {scope:a}
+      AND ($community IS NULL OR a.community_code = $community)
+      AND EXISTS (SELECT 1 FROM border_entries b WHERE b.person_id = a.person_id
+                  AND b.entry_date BETWEEN CAST(a.arrived_at AS DATE) - 30 AND CAST(a.arrived_at AS DATE))
+    GROUP BY a.person_id
+    UNION ALL
+    SELECT m.person_id, 'measures', 1, arg_max(m.community_code, m.started_at)
+    FROM service_measures m
+    WHERE m.started_at < CAST($as_of AS DATE) + 1 AND {scope:m}
+      AND ($community IS NULL OR m.community_code = $community)
+    GROUP BY m.person_id
+    UNION ALL
+    SELECT q.person_id, 'in_quarantine', 5, arg_max(q.community_code, q.start_at)
+    FROM quarantines q
+    WHERE q.start_at < CAST($as_of AS DATE) + 1
+      AND (q.released_at IS NULL OR q.released_at >= CAST($as_of AS DATE) + 1) AND {scope:q}
+      AND ($community IS NULL OR q.community_code = $community)
+    GROUP BY q.person_id
+    UNION ALL
+    SELECT q.person_id, 'released', 4, arg_max(q.community_code, q.released_at)
+    FROM quarantines q
+    WHERE q.released_at >= CAST($since AS DATE) AND q.released_at < CAST($as_of AS DATE) + 1 AND {scope:q}
+      AND ($community IS NULL OR q.community_code = $community)
+    GROUP BY q.person_id),
+people AS (
+    SELECT person_id, arg_max(population, rank) AS stage, arg_max(community_code, rank) AS community_code,
+           concat_ws(', ', max(population) FILTER (WHERE rank = 6), max(population) FILTER (WHERE rank = 5),
+                     max(population) FILTER (WHERE rank = 4), max(population) FILTER (WHERE rank = 3),
+                     max(population) FILTER (WHERE rank = 2), max(population) FILTER (WHERE rank = 1)) AS populations
+    FROM members GROUP BY person_id
+    HAVING $population IS NULL OR bool_or(population = $population)),
+last_entry AS (
+    SELECT person_id, max(entry_date) AS entry_date, arg_max(from_country, entry_date) AS from_country
+    FROM border_entries WHERE entry_date < CAST($as_of AS DATE) + 1
+      AND person_id IN (SELECT person_id FROM people) GROUP BY person_id),
+last_quarantine AS (
+    SELECT person_id, arg_max(kind, start_at) AS kind, arg_max(site_id, start_at) AS site_id,
+           max(start_at) AS start_at,
+           arg_max(CASE WHEN released_at < CAST($as_of AS DATE) + 1 THEN released_at END, start_at) AS released_at
+    FROM quarantines WHERE start_at < CAST($as_of AS DATE) + 1
+      AND person_id IN (SELECT person_id FROM people) GROUP BY person_id),
+last_check AS (
+    SELECT person_id, arg_max(temperature, checked_at) AS temperature, max(checked_at) AS checked_at
+    FROM health_checks WHERE checked_at < CAST($as_of AS DATE) + 1
+      AND person_id IN (SELECT person_id FROM people) GROUP BY person_id),
+reports AS (   -- which channels reported the person, up to the date
+    SELECT person_id, channel FROM sightings WHERE seen_at < CAST($as_of AS DATE) + 1
+    UNION ALL SELECT person_id, channel FROM border_entries WHERE entry_date < CAST($as_of AS DATE) + 1
+    UNION ALL SELECT person_id, channel FROM arrivals WHERE arrived_at < CAST($as_of AS DATE) + 1
+    UNION ALL SELECT person_id, channel FROM health_checks WHERE checked_at < CAST($as_of AS DATE) + 1
+    UNION ALL SELECT person_id, channel FROM service_measures WHERE started_at < CAST($as_of AS DATE) + 1
+    UNION ALL SELECT person_id, 'exit_entry' FROM abroad WHERE exit_date < CAST($as_of AS DATE) + 1),
+channels AS (
+    SELECT person_id, list_sort(list(DISTINCT channel)) AS channel_list
+    FROM reports WHERE person_id IN (SELECT person_id FROM people) GROUP BY person_id),
+documents_of AS (
+    SELECT person_id,
+           arg_min(doc_number, 0) FILTER (WHERE doc_type = 'resident_id') AS resident_id,
+           arg_min(doc_type, CASE doc_type WHEN 'passport' THEN 1 WHEN 'hk_macau_permit' THEN 2
+                                           WHEN 'home_return_permit' THEN 3 ELSE 4 END) AS doc_type
+    FROM documents WHERE person_id IN (SELECT person_id FROM people) GROUP BY person_id),
+rows AS (
+    SELECT x.person_id,
+           CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
+                ELSE left(p.name, 1) || '*' END AS name,
+           CASE WHEN $reveal OR length(d.resident_id) < 11 THEN d.resident_id
+                ELSE left(d.resident_id, 6) || repeat('*', length(d.resident_id) - 10) || right(d.resident_id, 4)
+           END AS resident_id,
+           CASE WHEN $reveal OR length(p.phone) < 8 THEN p.phone
+                ELSE left(p.phone, 3) || repeat('*', length(p.phone) - 7) || right(p.phone, 4) END AS phone,
+           x.stage, x.populations,
+           coalesce(l.doc_type, d.doc_type) AS doc_type,
+           coalesce(e.from_country, l.country) AS country,
+           c.district_code, dn.name AS district, c.township_code, tn.name AS township,
+           x.community_code, c.name AS community,
+           coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat,
+           l.exit_date, e.entry_date,
+           q.kind AS quarantine_kind, s.name AS quarantine_site, CAST(q.start_at AS DATE) AS quarantine_start,
+           CAST(q.released_at AS DATE) AS released_on,
+           CASE WHEN q.start_at IS NOT NULL THEN
+                date_diff('day', CAST(q.start_at AS DATE), coalesce(CAST(q.released_at AS DATE), CAST($as_of AS DATE)))
+           END AS days_in_quarantine,
+           k.temperature AS last_temperature, k.checked_at AS last_checked_at,
+           array_to_string(ch.channel_list, ', ') AS channels, ch.channel_list
+    FROM people x
+    JOIN persons p USING (person_id)
+    LEFT JOIN communities c ON c.code = x.community_code
+    LEFT JOIN townships tn ON tn.code = c.township_code
+    LEFT JOIN districts dn ON dn.code = c.district_code
+    LEFT JOIN latest_exit l USING (person_id)
+    LEFT JOIN last_entry e USING (person_id)
+    LEFT JOIN last_quarantine q USING (person_id)
+    LEFT JOIN quarantine_sites s ON s.site_id = q.site_id
+    LEFT JOIN last_check k USING (person_id)
+    LEFT JOIN channels ch USING (person_id)
+    LEFT JOIN documents_of d USING (person_id)),
+filtered AS (
+    SELECT * EXCLUDE (channel_list) FROM rows
+    WHERE ($doc_type IS NULL OR doc_type = $doc_type) AND ($country IS NULL OR country = $country)
+      AND ($channel IS NULL OR list_contains(channel_list, $channel)))
+SELECT * FROM filtered
+ORDER BY
+    CASE WHEN NOT $sort_desc THEN CASE $sort_col WHEN 'stage' THEN stage WHEN 'name' THEN name
+        WHEN 'doc_type' THEN doc_type WHEN 'country' THEN country WHEN 'district' THEN district
+        WHEN 'township' THEN township WHEN 'community' THEN community WHEN 'channels' THEN channels
+        WHEN 'quarantine_start' THEN CAST(quarantine_start AS VARCHAR) WHEN 'exit_date' THEN CAST(exit_date AS VARCHAR)
+        WHEN 'entry_date' THEN CAST(entry_date AS VARCHAR) END END ASC NULLS LAST,
+    CASE WHEN $sort_desc THEN CASE $sort_col WHEN 'stage' THEN stage WHEN 'name' THEN name
+        WHEN 'doc_type' THEN doc_type WHEN 'country' THEN country WHEN 'district' THEN district
+        WHEN 'township' THEN township WHEN 'community' THEN community WHEN 'channels' THEN channels
+        WHEN 'quarantine_start' THEN CAST(quarantine_start AS VARCHAR) WHEN 'exit_date' THEN CAST(exit_date AS VARCHAR)
+        WHEN 'entry_date' THEN CAST(entry_date AS VARCHAR) END END DESC NULLS LAST,
+    CASE WHEN NOT $sort_desc THEN CASE $sort_col WHEN 'days_in_quarantine' THEN days_in_quarantine
+        WHEN 'last_temperature' THEN last_temperature END END ASC NULLS LAST,
+    CASE WHEN $sort_desc THEN CASE $sort_col WHEN 'days_in_quarantine' THEN days_in_quarantine
+        WHEN 'last_temperature' THEN last_temperature END END DESC NULLS LAST,
+    person_id

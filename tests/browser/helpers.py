@@ -1,0 +1,79 @@
+"""Helpers for browser tests: Chromium options, waiting for maps, console errors, screenshots."""
+from __future__ import annotations
+
+import os
+import socket
+import time
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+FLAGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--no-first-run", "--window-size=1440,1100", "--enable-unsafe-swiftshader",
+         "--lang=zh-CN")
+
+
+def chrome_options():
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    return options
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def open_page(duo, path: str) -> float:
+    """Load `path` fresh and wait until the page's content is rendered; returns the seconds it took."""
+    started = time.perf_counter()
+    duo.driver.get(duo.server_url.rstrip("/") + path)
+    duo.wait_for_element("#page > div", timeout=20)
+    duo.wait_for_no_elements("._dash-loading", timeout=20)
+    return time.perf_counter() - started
+
+
+def wait_for_map(duo, graph_id: str, timeout: float = 20) -> float:
+    """Wait until the map in `graph_id` has drawn its areas (canvas present, map idle, choropleth layers in
+    the style); returns the seconds waited."""
+    started = time.perf_counter()
+    duo.wait_for_element(f"#{graph_id} .js-plotly-plot canvas", timeout=timeout)
+    script = """
+        const gd = document.querySelector('#%s .js-plotly-plot');
+        const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+        const m = sub && sub.map;
+        return !!(m && m.loaded() && m.isStyleLoaded() && m.areTilesLoaded() &&
+                  m.getStyle().layers.some(l => l.type === 'fill'));
+    """ % graph_id
+    deadline = time.time() + timeout
+    while not duo.driver.execute_script(script):
+        assert time.time() < deadline, f"map {graph_id} not drawn"
+        time.sleep(0.05)
+    return time.perf_counter() - started
+
+
+def severe_errors(duo) -> list[dict]:
+    """SEVERE console entries since the last call."""
+    return [e for e in duo.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def screenshot(duo, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    duo.driver.save_screenshot(str(path))
+    return path
+
+
+def wait_until(condition, timeout: float = 15, message: str = "condition"):
+    deadline = time.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        assert time.time() < deadline, f"timed out waiting for {message}"
+        time.sleep(0.1)

@@ -1,0 +1,123 @@
+"""The alerts and quarantine pages over HTTP (Flask test client): render, scope, workflow through the UI."""
+import datetime as dt
+from types import SimpleNamespace
+
+import pandas as pd
+
+from layers import alerts as alert_layer
+from layers import risk as risk_layer
+from pages import alerts as alerts_page
+from pages.i18n import TEXT
+
+SHOW = {"al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [],
+        "al-layers.value": list(alerts_page.MAP_LAYERS), "al-version.data": 0}
+
+
+def show(client, **changes):
+    return client.call("al-grid.rowData", {**SHOW, **changes}).outputs
+
+
+def test_pages_render_in_both_languages(loop_client):
+    for path, words in (("/alerts", ("预警列表", "Alerts")), ("/quarantine", ("满14天解除日历", "Day-14 release calendar"))):
+        for lang, word in zip(("zh", "en"), words):
+            loop_client.visit(f"{path}?lang={lang}")
+            page = loop_client.call("page.children", {"url.pathname": path, "url.search": f"?lang={lang}"}).outputs
+            assert word in str(page["page.children"])
+
+
+def test_alerts_list_counts_and_map(loop_client):
+    out = show(loop_client)
+    rows = out["al-grid.rowData"]
+    assert rows and len({r["alert_id"] for r in rows}) == len(rows)
+    kinds = {r["kind"] for r in rows}
+    assert TEXT["alerts.kind.leak_arrival"]["zh"] in kinds                  # the synthetic city's entered-never-arrived
+    figure = out["al-map.figure"]
+    assert figure["data"][0]["type"] == "choroplethmap" and figure["data"][0]["name"] == "risk"
+    assert [d["name"] for d in figure["data"][1:3]] == [TEXT["layer.cases_imported"]["zh"],
+                                                        TEXT["layer.cases_local"]["zh"]]
+    assert any(d["type"] == "scattermap" and d.get("customdata") for d in figure["data"][3:])
+    assert "al-counts-table" in str(out["al-counts.children"])
+
+
+def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client):
+    everyone = show(loop_client)["al-grid.rowData"]
+    with loop_client.http.session_transaction() as s:
+        s["user"] = {"role": "police", "district_code": "450422", "name": "藤县民警"}       # no synthetic rows there
+    assert show(loop_client)["al-grid.rowData"] == []
+    reply = loop_client.call("al-status.children", {"al-assign.n_clicks": 1},
+                             {"al-grid.selectedRows": everyone[:2], "al-assignee.value": "me",
+                              "al-date.date": "2020-04-30", "al-version.data": 0},
+                             changed=["al-assign.n_clicks"]).outputs
+    assert "outside the user's scope" in reply["al-status.children"]
+
+
+def test_analysts_may_look_but_not_act(loop_client):
+    rows = show(loop_client)["al-grid.rowData"][:1]
+    with loop_client.http.session_transaction() as s:
+        s["user"] = {"role": "analyst", "name": "分析员"}
+    reply = loop_client.call("al-status.children", {"al-acknowledge.n_clicks": 1},
+                             {"al-grid.selectedRows": rows, "al-date.date": "2020-04-30", "al-version.data": 0},
+                             changed=["al-acknowledge.n_clicks"]).outputs
+    assert reply["al-status.children"] == TEXT["alerts.not_allowed"]["zh"]
+    assert len(show(loop_client)["al-grid.rowData"]) > 0                   # the list is still shown
+
+
+def test_bulk_workflow_through_the_page(loop_client, synthetic_store):
+    from auth import audit
+    from loop import workflow
+    from pages.alerts import alert_state
+
+    open_rows = show(loop_client, **{"al-states.value": ["open"]})["al-grid.rowData"][:3]
+    ids = [r["alert_id"] for r in open_rows]
+
+    def press(action, **state):
+        values = {"al-grid.selectedRows": open_rows, "al-date.date": "2020-04-30", "al-version.data": 0, **state}
+        return loop_client.call("al-status.children", {f"al-{action}.n_clicks": 1}, values,
+                                changed=[f"al-{action}.n_clicks"]).outputs
+
+    assert press("acknowledge")["al-status.children"].startswith("已处理 0 条")            # open -> ack refused
+    assert press("assign", **{"al-assignee.value": "万秀分局"})["al-version.data"] == 1
+    press("acknowledge")
+    out = press("close", **{"al-reason.value": "in_quarantine"})
+    assert out["al-status.children"] == "已处理 3 条。"
+    state = alert_state(SimpleNamespace(store=synthetic_store))
+    assert {workflow.current(state, a) for a in ids} == {"closed"}
+    assert len([r for r in audit.recent(state) if r["target"] in ids and r["outcome"] == "ok"]) == 9
+    closed = show(loop_client, **{"al-states.value": ["closed"]})["al-grid.rowData"]
+    assert set(ids) <= {r["alert_id"] for r in closed}
+    plan = loop_client.call("al-plan.children", {"al-grid.selectedRows": open_rows[:1], "al-version.data": 1},
+                            {"al-date.date": "2020-04-30"}).outputs
+    assert "al-plan-card" in str(plan["al-plan.children"])
+    assert "办结" in str(plan["al-history.children"])
+
+
+def test_quarantine_page(loop_client):
+    out = loop_client.call("qr-cards.children", {"qr-date.date": "2020-03-29"}).outputs
+    assert "qr-card-hotel_occupancy-value" in str(out["qr-cards.children"])
+    assert out["qr-occupancy.figure"]["data"][0]["type"] == "heatmap"
+    assert {d["type"] for d in out["qr-calendar.figure"]["data"]} == {"bar", "scatter"}
+    assert out["qr-batches.rowData"] == []                 # the synthetic city records no carriers
+    assert out["qr-home.rowData"] and all(r["missed_days"] >= 0 for r in out["qr-home.rowData"])
+
+
+def test_layers_are_pure_functions():
+    frame = pd.DataFrame({"alert_id": ["a", "b"], "kind": ["return", "fever"], "name": ["张*", "李*"],
+                          "state": ["open", "closed"], "detail": ["梧州南站", "37.8 °C"],
+                          "raised_at": pd.to_datetime(["2020-03-01", "2020-03-02"]), "lon": [111.3, 111.2],
+                          "lat": [23.4, 23.5]})
+    traces = alert_layer.points(frame, {"return": "回", "fever": "热"}, {"open": "待", "closed": "结"})
+    assert [t.name for t in traces] == ["回", "热"] and traces[0].customdata[0][0] == "a"
+    funnel = alert_layer.funnel_with_leaks([("a", 10), ("b", 8), ("c", 5)], [0, 2], lambda n: f"leaks {n}")
+    assert funnel["data"][0]["text"] == ["10", "8  ·  leaks 2", "5"]
+    scores = pd.DataFrame({"community_code": ["c1"], "score": [12.0], "level": ["high"],
+                           "reasons": [[("arrivals", "意大利", 2, 12.0)]]})
+    areas = pd.DataFrame({"code": ["c1", "c2"], "name": ["一", "二"]})
+    labels = {"level.low": "低", "level.medium": "中", "level.high": "高", "none": "无", "score": "分",
+              "factor.arrivals": "来梧"}
+    trace = risk_layer.choropleth("/x.geojson", areas, scores, labels)
+    assert list(trace.z) == [3, 0] and "来梧 · 意大利: 2 → 12" in trace.customdata[0][3]
+    cases = risk_layer.cases(pd.DataFrame({"case_id": ["k1"], "kind": ["imported"],
+                                           "confirmed_on": [dt.date(2020, 3, 1)], "community": ["一"],
+                                           "lon": [111.0], "lat": [23.0]}),
+                             {"imported": "输入", "local": "本土"})
+    assert [len(t.lon) for t in cases] == [1, 0]

@@ -1,0 +1,76 @@
+"""People in the loop: each population is exactly the people its headline figure counts; fields masked."""
+import datetime as dt
+import re
+
+import pytest
+
+from queries.figures import PERIOD_START, headline
+from queries.runner import Scope, run
+
+AS_OF = dt.date(2020, 3, 29)
+BASE = dict(as_of=AS_OF, since=PERIOD_START, population=None, community=None, doc_type=None, country=None, channel=None,
+            reveal=False, sort_col=None, sort_desc=False)
+
+
+def people(conn, scope, **params):
+    return run(conn, "loop_people", scope, **{**BASE, **params})
+
+
+@pytest.mark.parametrize("scope", (Scope.whole_city(), Scope("police", "450403"),
+                                   Scope("police", "450405", "450405001")), ids=("city", "district", "township"))
+@pytest.mark.parametrize("as_of", (dt.date(2020, 2, 20), AS_OF))
+def test_each_population_is_its_headline_figure(synthetic_store, scope, as_of):
+    conn = synthetic_store.reader()
+    h = headline(conn, scope, as_of)
+    for population in ("abroad", "entered", "arrived", "measures", "in_quarantine", "released"):
+        frame = people(conn, scope, as_of=as_of, population=population)
+        assert len(frame) == h[population], population
+        assert frame["person_id"].is_unique
+    assert len(people(conn, scope, as_of=as_of, population="abroad", doc_type="passport")) == h["abroad_passport"]
+    assert len(people(conn, scope, as_of=as_of, population="abroad", doc_type="hk_macau_permit")) == h["abroad_permit"]
+
+
+def test_fields_are_masked_in_sql(synthetic_store):
+    frame = people(synthetic_store.reader(), Scope.whole_city())
+    assert frame["resident_id"].dropna().str.fullmatch(r"\d{6}\*{8}[\dX]{4}").all()
+    assert frame["phone"].dropna().str.fullmatch(r"1\d{2}\*{4}\d{4}").all()
+    assert frame["name"].str.fullmatch(r"..\*").all()                       # surname + one char + *
+    revealed = people(synthetic_store.reader(), Scope.whole_city(), reveal=True)
+    assert not revealed["phone"].str.contains(r"\*").any()
+
+
+def test_sorting(synthetic_store):
+    conn = synthetic_store.reader()
+    every = people(conn, Scope.whole_city(), sort_col="days_in_quarantine", sort_desc=True)
+    days = every["days_in_quarantine"].dropna()
+    assert days.is_monotonic_decreasing
+    by_name = people(conn, Scope.whole_city(), sort_col="name")
+    assert by_name["name"].tolist() == sorted(by_name["name"])
+
+
+def test_filters_by_community_country_and_channel(synthetic_store):
+    conn = synthetic_store.reader()
+    everyone = people(conn, Scope.whole_city())
+    code = everyone["community_code"].mode().iloc[0]
+    mine = people(conn, Scope("police", code[:6], code[:9]), community=code)
+    assert len(mine) and (mine["community_code"] == code).all()
+    japan = people(conn, Scope.whole_city(), country="日本")
+    assert len(japan) and (japan["country"] == "日本").all()
+    tracing = people(conn, Scope.whole_city(), channel="tracing_app")
+    assert len(tracing) and tracing["channels"].str.contains("tracing_app").all()
+
+
+def test_journey_in_time_order_with_sources(synthetic_store):
+    conn = synthetic_store.reader()
+    quarantined = people(conn, Scope.whole_city(), population="released")
+    person = int(quarantined["person_id"].iloc[0])
+    journey = run(conn, "person_journey", Scope.whole_city(), person=person, as_of=AS_OF)
+    steps = journey["step"].tolist()
+    for earlier, later in (("abroad", "entered"), ("entered", "arrived"), ("arrived", "quarantine"),
+                           ("quarantine", "released")):
+        assert steps.index(earlier) < steps.index(later)
+    assert journey["at"].is_monotonic_increasing
+    assert journey["channel"].notna().all() and journey["line"].notna().all()
+    other_district = "450481" if quarantined["district_code"].iloc[0] != "450481" else "450403"
+    assert run(conn, "person_journey", Scope("police", other_district), person=person, as_of=AS_OF).empty
+    assert re.fullmatch(r".+\.csv", str(journey["file_name"].iloc[0]))
