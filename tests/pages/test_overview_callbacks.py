@@ -43,15 +43,12 @@ def test_drilling_patches_the_geometry_url_and_the_view(client):
     assert ops[("data", 1)]["value"]["visible"] is True and ops[("data", 2)]["value"]["visible"] is False
 
 
-def test_recolour_patches_only_values_and_colours_within_budget(client):
-    times = []
+def test_recolour_patches_only_values_and_colours(client):
     for day in range(DAY - 20, DAY + 1):
         reply = client.call("ov-map.figure", map_inputs(["450403"], day=day), changed=["ov-day.value"])
         ops = [tuple(op["location"]) for op in reply.outputs["ov-map.figure"]["operations"]]
         assert all(loc[:2] == ("data", 0) for loc in ops)
-        assert reply.size < 50_000
-        times.append(reply.seconds)
-    assert sorted(times)[int(len(times) * 0.95) - 1] < 0.1      # generous on a shared 2-core machine
+        assert reply.size < 50_000                          # the response budget; time is for bench/
 
 
 def test_ranked_list_links_to_the_neighbourhood_page(client):
