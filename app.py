@@ -22,6 +22,7 @@ DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
 REPORT_DATE = "2020-03-29"
+DEMO_MARKER = "DEMO"
 
 
 def _store(args):
@@ -52,6 +53,7 @@ def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress
                                          show_progress=show_progress, conn=conn)
         if errors:
             raise RuntimeError("demo feeds failed to ingest:\n" + "\n".join(errors))
+    (Path(store_root) / DEMO_MARKER).write_text(f"scale {scale} seed {seed}\n")   # demo mode: demo accounts
     timings["ingest"] = time.perf_counter() - started - timings["write feeds"]
     timings["total"] = time.perf_counter() - started
     if show_progress:
@@ -146,7 +148,7 @@ def cmd_users(args) -> int:
     from auth.state import State
     from auth.users import add_user, list_users, reset_password, set_disabled
 
-    state = State(args.state)
+    state = State(args.state or Path(args.store).parent / "app.sqlite")
     by = f"cli:{getpass.getuser()}"
 
     def password() -> str:
@@ -176,6 +178,9 @@ def cmd_users(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from auth import demo
+    from auth.state import State
+    from pages.server import serve
     from store.db import Store
 
     store = Store(args.store)
@@ -183,7 +188,11 @@ def cmd_serve(args) -> int:
         print("first run: building the demo city (scale 1) ...", file=sys.stderr)
         build_demo(Path(args.store))
     ensure_map_files(store)
-    from pages.server import serve
+    state = State(Path(args.store).parent / "app.sqlite")
+    if (Path(args.store) / DEMO_MARKER).exists():
+        print("demo mode: accounts " + ", ".join(demo.enable(state)) + " (passwords in README.md)", file=sys.stderr)
+    elif demo.disable(state):
+        print("not a demo store: demo accounts disabled", file=sys.stderr)
     serve(store, host=args.host, port=args.port)
     return 0
 
@@ -219,7 +228,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--district", help="police jurisdiction: district code")
     s.add_argument("--township", help="police jurisdiction: township code")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    s.add_argument("--state", default=str(VAR / "app.sqlite"), help="application state file")
+    s.add_argument("--state", help="application state file (default: app.sqlite beside the store)")
     s.set_defaults(func=cmd_users)
     s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])

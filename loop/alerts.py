@@ -26,21 +26,21 @@ def runner(conn):
     return lambda name, scope, **params: run(conn, name, scope, **params)
 
 
-def leaks(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT, reveal: bool = False,
+def leaks(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT,
           since: dt.date = PERIOD_START) -> pd.DataFrame:
     """queries/leaks_as_of.sql: every stage deadline missed up to the end of `as_of`."""
-    return query("leaks_as_of", scope, as_of=as_of, since=since, reveal=reveal, **deadlines.params())
+    return query("leaks_as_of", scope, as_of=as_of, since=since, **deadlines.params())
 
 
-def fevers(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT, reveal: bool = False) -> pd.DataFrame:
-    return query("quarantine_fevers", scope, as_of=as_of, fever=deadlines.fever_celsius, reveal=reveal)
+def fevers(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> pd.DataFrame:
+    return query("quarantine_fevers", scope, as_of=as_of, fever=deadlines.fever_celsius)
 
 
-def collect(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT, reveal: bool = False) -> pd.DataFrame:
+def collect(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> pd.DataFrame:
     """Return alerts, leaks and fevers up to the end of `as_of` for `scope`, one row per alert (COLUMNS)."""
-    returns = query("alerts_returns", scope, as_of=as_of, reveal=reveal)
-    found = leaks(query, scope, as_of, deadlines, reveal)
-    hot = fevers(query, scope, as_of, deadlines, reveal)
+    returns = query("alerts_returns", scope, as_of=as_of)
+    found = leaks(query, scope, as_of, deadlines)
+    hot = fevers(query, scope, as_of, deadlines)
     parts = [
         pd.DataFrame({"alert_id": returns["alert_id"], "kind": "return", "person_id": returns["person_id"],
                       "name": returns["name"], "raised_at": returns["raised_at"], "channel": returns["channel"],

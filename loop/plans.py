@@ -13,10 +13,9 @@ def batch_plans(query, scope, as_of: dt.date) -> pd.DataFrame:
     return query("plans_batches", scope, as_of=as_of)
 
 
-def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines = DEFAULT,
-                reveal: bool = False) -> dict | None:
+def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> dict | None:
     """queries/plans_person.sql: the person's plan as a dict, or None when the person is outside the scope."""
-    rows = query("plans_person", scope, person=int(person_id), as_of=as_of, reveal=reveal, **deadlines.params())
+    rows = query("plans_person", scope, person=int(person_id), as_of=as_of, **deadlines.params())
     if rows.empty:
         return None
     row = rows.iloc[0]

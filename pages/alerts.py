@@ -8,13 +8,11 @@ ids in that list, for the session's user — never on ids the browser sends othe
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from auth.state import State as AppState
 from layers import alerts as alert_layer
 from layers import risk as risk_layer
 from layers.basemap import bounds_of, fit, map_layout
@@ -29,27 +27,13 @@ from queries.dashboard import PERIOD_END
 from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/alerts", "alerts", "nav.alerts"
+ROLES = ("police", "analyst")
 GRID_COLUMNS = ("kind", "state", "name", "community", "raised_at", "age_days", "detail", "assignee", "alert_id")
-ACTING_ROLES = ("leadership", "police", "admin")
+ACTING_ROLES = ("police",)                 # analysts see alerts (masked) but do not act on them
 MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
-_states: dict = {}
-_states_lock = threading.Lock()
 
 
 # ------------------------------------------------------------------------------------------ data
-def alert_state(ctx) -> AppState:
-    """The SQLite state holding the alert workflow: the app's own (ctx.state) when it has one, else the state
-    file beside the store (var/app.sqlite for var/store — auth.state's default)."""
-    own = getattr(ctx, "state", None)
-    if own is not None:
-        return own
-    path = ctx.store.root.parent / "app.sqlite"
-    with _states_lock:
-        if path not in _states:
-            _states[path] = AppState(path)
-        return _states[path]
-
-
 def deadlines() -> Deadlines:
     return Deadlines.from_env()
 
@@ -57,8 +41,8 @@ def deadlines() -> Deadlines:
 def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
     """Every alert the scope may see up to the end of `as_of`, with its workflow state (the SQL results are
     cached per snapshot; the state is read fresh)."""
-    found = alerts.collect(ctx.query, scope, as_of, deadlines(), reveal=session.may_reveal(scope))
-    return alerts.with_state(found, alert_state(ctx), as_of)
+    found = alerts.collect(ctx.query, scope, as_of, deadlines())
+    return alerts.with_state(found, ctx.state, as_of)
 
 
 def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -137,7 +121,7 @@ def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
 def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> html.Div:
     """The plan card of one person (and of the batch they arrived with) for `scope` as of `as_of`; the
     neighbourhood drill-down can show it beside the person card."""
-    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, deadlines(), reveal=session.may_reveal(scope))
+    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, deadlines())
     batch = None
     if plan and plan.get("batch_id"):
         batches = plans.batch_plans(ctx.query, scope, as_of)
@@ -277,7 +261,7 @@ def register(app, ctx) -> None:
             return t("alerts.pick", lang), dash.no_update
         visible = set(scoped_alerts(ctx, scope, as_date(date))["alert_id"])
         try:
-            outcome = workflow.act(alert_state(ctx), session.author(), ids, action, assignee=assignee,
+            outcome = workflow.act(ctx.state, session.author(), ids, action, assignee=assignee,
                                    reason=reason, note=note, visible=visible)
         except workflow.WorkflowError as exc:
             return str(exc), dash.no_update
@@ -299,5 +283,6 @@ def register(app, ctx) -> None:
         if match.empty:                                   # not an alert this user may see
             return t("plan.none", lang), []
         person_id = int(match["person_id"].iloc[0])
+        session.audit(ctx.state, "person.view", str(person_id), {"alert": alert_id})
         return (person_plan_panel(ctx, scope, person_id, as_of, lang),
-                history_list(workflow.history(alert_state(ctx), alert_id), lang))
+                history_list(workflow.history(ctx.state, alert_id), lang))

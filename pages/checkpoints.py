@@ -16,6 +16,7 @@ from queries.dashboard import PERIOD_END
 from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/checkpoints", "checkpoints", "nav.checkpoints"
+ROLES = ("leadership", "police", "analyst")
 GRID_COLUMNS = ("checkpoint", "road", "district", "vehicles", "persons")
 
 

@@ -1,5 +1,6 @@
-"""社区研判 Neighbourhood drill-down (police): one community's people in the loop on a map and in a list,
-a person card with the journey and its sources, and contact / verification notes."""
+"""社区研判 Neighbourhood drill-down (police; analysts see it masked): one community's people in the loop on a
+map and in a list, a person card with the journey, its sources and the person's plan, unmasking one person with
+a stated reason (police, audited), and contact / verification notes (police). Every person view is audited."""
 from __future__ import annotations
 
 import dash
@@ -9,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 from layers import areas as area_layer
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
-from pages import session
+from pages import alerts, session
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import label_or_code, labelled_words, t
@@ -19,6 +20,8 @@ from queries.dashboard import PERIOD_END
 from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/community", "community", "nav.community"
+ROLES = ("police", "analyst")
+NOTE_ROLES = ("police",)
 GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
                 "doc_type", "country")
 
@@ -38,6 +41,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     communities = ctx.query("areas", scope, level="communities")
     code = query.get("code") if query.get("code") in set(communities["code"]) else default_community(ctx, scope)
     columns = [column(c, lang) for c in GRID_COLUMNS]
+    police = scope.role == "police"
     return html.Div([
         html.Div([
             html.Label(t("community.pick", lang)),
@@ -57,15 +61,21 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                     className="panel side-wide"),
         ], className="row"),
         html.Div([
-            section(t("person.card", lang), html.Div(t("person.pick", lang), id="cm-person"), className="panel grow"),
-            section(t("note.title", lang),
+            section(t("person.card", lang),
+                    *([html.Div([dcc.Input(id="cm-unmask-reason", placeholder=t("unmask.reason", lang),
+                                           maxLength=200, className="grow"),
+                                 html.Button(t("unmask.button", lang), id="cm-unmask", className="button")],
+                                className="toolbar unmask")] if police else []),
+                    html.Div(t("person.pick", lang), id="cm-person"), html.Div(id="cm-plan"),
+                    className="panel grow"),
+            *([section(t("note.title", lang),
                     dcc.RadioItems(id="cm-note-kind", value="contact", inline=True, className="radios",
                                    options=[{"label": t(f"note.kind.{k}", lang), "value": k} for k in KINDS]),
                     dcc.Textarea(id="cm-note-text", placeholder=t("note.placeholder", lang), className="note-text"),
                     html.Button(t("note.save", lang), id="cm-note-save", className="button"),
                     html.Span(id="cm-note-status", className="muted"),
                     html.Div(id="cm-notes", className="notes"),
-                    className="panel notes-panel"),
+                    className="panel notes-panel")] if police else []),
         ], className="row"),
     ], className="community")
 
@@ -94,7 +104,7 @@ def condensed(journey):
     return pd.concat([journey[journey["step"] != "health_check"], last.to_frame().T]).sort_values("at", kind="stable")
 
 
-def person_card(rows, journey, lang: str) -> list:
+def person_card(rows, journey, lang: str, clear: bool = False) -> list:
     person = readable(rows, lang).iloc[0]
     facts = [(t("col.name", lang), person["name"]), (t("col.resident_id", lang), person["resident_id"]),
              (t("col.phone", lang), person["phone"]), (t("col.stage", lang), person["stage"]),
@@ -109,7 +119,7 @@ def person_card(rows, journey, lang: str) -> list:
     ], className=f"step step-{s.step}") for s in condensed(journey).itertuples()]
     return [html.Dl([item for k, v in facts for item in (html.Dt(k), html.Dd(v if isinstance(v, str) and v else "—"))],
                     className="facts"),
-            html.Div(t("person.masked", lang), className="muted"),
+            html.Div(t("person.clear" if clear else "person.masked", lang), className="muted"),
             html.H4(t("person.journey", lang)), html.Ol(steps, className="timeline")]
 
 
@@ -140,7 +150,7 @@ def register(app, ctx) -> None:
                 records(readable(people, lang)[["person_id", *GRID_COLUMNS]]),
                 t("community.count", lang, n=len(people)))
 
-    @app.callback(Output("cm-person", "children"), Output("cm-notes", "children"),
+    @app.callback(Output("cm-person", "children"), Output("cm-plan", "children"),
                   Input("cm-grid", "selectedRows"), State("cm-community", "value"), State("cm-date", "date"))
     def show_person(selected, code, date):
         lang = session.language()
@@ -148,8 +158,31 @@ def register(app, ctx) -> None:
         if found is None:
             return t("person.pick", lang), []
         scope, person_id, rows = found
-        journey = ctx.uncached("person_journey", scope, person=person_id, as_of=as_date(date))
-        return person_card(rows, journey, lang), notes_list(ctx.notes.for_person(person_id), lang)
+        session.audit(ctx.state, "person.view", str(person_id), {"community": code})
+        return person_view(ctx, scope, person_id, rows, date, lang)
+
+    @app.callback(Output("cm-person", "children", allow_duplicate=True),
+                  Output("cm-plan", "children", allow_duplicate=True), Output("cm-unmask-reason", "value"),
+                  Input("cm-unmask", "n_clicks"), State("cm-grid", "selectedRows"), State("cm-community", "value"),
+                  State("cm-date", "date"), State("cm-unmask-reason", "value"), prevent_initial_call=True)
+    def unmask(_clicks, selected, code, date, reason):
+        """One person in clear for police, after the reason is written to the audit log."""
+        lang = session.language()
+        found = _person(ctx, selected, code, date)
+        if found is None:
+            return t("person.pick", lang), [], dash.no_update
+        scope, person_id, _ = found
+        clear = session.unmasked(ctx.state, scope, person_id, reason)
+        if clear is None:
+            return dash.no_update, dash.no_update, t("unmask.need_reason", lang)
+        people = loop_people(ctx, clear, as_of=as_date(date), community=code)
+        return *person_view(ctx, clear, person_id, people[people["person_id"] == person_id], date, lang), ""
+
+    @app.callback(Output("cm-notes", "children"), Input("cm-grid", "selectedRows"),
+                  State("cm-community", "value"), State("cm-date", "date"))
+    def show_notes(selected, code, date):
+        found = _person(ctx, selected, code, date, roles=NOTE_ROLES)
+        return notes_list(ctx.notes.for_person(found[1]), session.language()) if found else []
 
     @app.callback(Output("cm-notes", "children", allow_duplicate=True), Output("cm-note-status", "children"),
                   Output("cm-note-text", "value"),
@@ -158,24 +191,33 @@ def register(app, ctx) -> None:
                   prevent_initial_call=True)
     def save_note(_clicks, selected, code, date, kind, text):
         lang = session.language()
-        found = _person(ctx, selected, code, date)
+        found = _person(ctx, selected, code, date, roles=NOTE_ROLES)
         if found is None:
             return dash.no_update, t("person.pick", lang), dash.no_update
-        if not (text or "").strip():
+        if not (text or "").strip() or kind not in KINDS:
             return dash.no_update, t("note.empty", lang), dash.no_update
         _, person_id, _ = found
-        ctx.notes.add(person_id, code, kind, text, author=session.author())
+        ctx.notes.add(person_id, kind, text, author=session.author())
         return notes_list(ctx.notes.for_person(person_id), lang), t("note.saved", lang), ""
 
 
-def _person(ctx, selected, code, date):
+def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
+    """(person card with the journey, the person's plan) for `scope` (masked unless it carries an unmask)."""
+    as_of = as_date(date)
+    journey = ctx.uncached("person_journey", scope, person=person_id, as_of=as_of)
+    return (person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+            alerts.person_plan_panel(ctx, scope, person_id, as_of, lang))
+
+
+def _person(ctx, selected, code, date, roles=ROLES):
     """(scope, person id, loop_people row) for the grid's selected person, checked against the session's scope:
-    only someone in this community's list (as the server computed it) counts; None otherwise."""
-    if not selected or not code:
+    only someone in this community's list (as the server computed it) counts; None otherwise, or when the
+    caller's role is not one of `roles`."""
+    if not selected or not code or not isinstance(selected[0], dict):
         return None
     scope = session.within(session.current_scope(), code)
     person_id = selected[0].get("person_id")
-    if scope is None or not isinstance(person_id, int):
+    if scope is None or scope.role not in roles or not isinstance(person_id, int):
         return None
     people = loop_people(ctx, scope, as_of=as_date(date), community=code)
     rows = people[people["person_id"] == person_id]

@@ -1,4 +1,5 @@
-"""What every page gets from the app factory: the store (read-only), settings, notes, and cached queries."""
+"""What every page gets from the app factory: the store (read-only), the application state (users, audit,
+notes, alert workflow), settings, and cached queries."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from auth.state import State
 from pages.notes import NoteBook
 from queries.dashboard import LEVELS, METRICS, PERIOD_END, metric_query
 from queries.figures import PERIOD_START, headline
@@ -23,12 +25,12 @@ REPORT_DAY = dt.date(2020, 3, 29)
 
 @dataclass(frozen=True)
 class AppConfig:
-    """Settings of one app: an optional intranet tile URL ({z}/{x}/{y}), the session key, where assets and
-    notes live."""
+    """Settings of one app: an optional intranet tile URL ({z}/{x}/{y}), the session key, where assets live
+    and the application state file (users, sessions, audit, notes; default: app.sqlite beside the store)."""
     tile_url: str | None = None
     secret_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False)
     assets_dir: Path = ROOT / "assets"
-    notes_path: Path | None = None
+    state_path: Path | None = None
 
     @classmethod
     def from_env(cls) -> AppConfig:
@@ -92,9 +94,10 @@ class MetricTable:
 
 @dataclass
 class AppContext:
-    """The store and settings shared by the pages of one app."""
+    """The store, the application state and settings shared by the pages of one app."""
     store: Store
     config: AppConfig
+    state: State
     notes: NoteBook
     cache: QueryCache
     people_cache: QueryCache
@@ -103,8 +106,8 @@ class AppContext:
 
     @classmethod
     def create(cls, store: Store, config: AppConfig) -> AppContext:
-        notes = config.notes_path or store.root.parent / "notes" / "notes.jsonl"
-        return cls(store, config, NoteBook(notes), QueryCache(store), QueryCache(store, size=16))
+        state = State(config.state_path or store.root.parent / "app.sqlite")
+        return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
         """queries/<name>.sql for `scope`, cached per snapshot."""

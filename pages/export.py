@@ -1,12 +1,16 @@
 """数据导出 Analyst export: filters, a grid paging server-side (AG Grid infinite row model: the browser holds
 only the blocks it shows; the server cuts them from one DuckDB query per filter and sort), and downloads of
-exactly the filtered rows (CSV, Excel, Parquet) or of the area figures as GeoJSON."""
+exactly the filtered rows (CSV, Excel, Parquet) or of the area figures as GeoJSON. Person-level fields come
+masked from the query layer; every download is audited with its filters and row count; CSV follows RFC 4180
+and text cells a spreadsheet would run as a formula are neutralised in CSV and Excel."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from layers.areas import feature_collection
@@ -19,11 +23,13 @@ from queries.dashboard import LEVELS, METRICS, PERIOD_END
 from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/export", "export", "nav.export"
+ROLES = ("police", "analyst")
 GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district", "township", "community",
                 "exit_date", "entry_date", "quarantine_kind", "quarantine_start", "days_in_quarantine",
                 "last_temperature", "channels", "resident_id", "phone")
 FILTERS = ("district", "township", "community", "population", "doc_type", "country", "channel")
 BLOCK = 100
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def query_of(filters):
@@ -102,7 +108,9 @@ def register(app, ctx) -> None:
         if found is None:
             return filters, t("outside_scope", lang)
         scope, params = found
-        return filters, t("export.count", lang, n=len(loop_people(ctx, scope, **params)))
+        n = len(loop_people(ctx, scope, **params))
+        session.audit(ctx.state, "people.list", "export", {"filters": params, "rows": n})
+        return filters, t("export.count", lang, n=n)
 
     app.clientside_callback(
         """function(filters) {
@@ -135,24 +143,43 @@ def register(app, ctx) -> None:
         scope, params = found
         kind = dash.ctx.triggered_id.removeprefix("ex-")
         if kind == "geojson":
-            return _area_geojson(ctx, scope, filters, params["as_of"])
-        frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
-        name = f"wuzhou_loop_{params['as_of']}"
-        if kind == "csv":
-            return dcc.send_string("\ufeff" + frame.to_csv(index=False), f"{name}.csv")   # BOM: Excel reads UTF-8
-        buffer = io.BytesIO()
-        if kind == "xlsx":
-            frame.to_excel(buffer, index=False, sheet_name="people")
+            download, rows = _area_geojson(ctx, scope, filters, params["as_of"])
         else:
-            frame.to_parquet(buffer, index=False)
-        return dcc.send_bytes(buffer.getvalue(), f"{name}.{kind}")
+            frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
+            download, rows = _people_file(frame, kind, f"wuzhou_loop_{params['as_of']}"), len(frame)
+        session.audit(ctx.state, "export", kind, {"filters": params, "rows": rows})
+        return download
 
 
-def _area_geojson(ctx, scope, filters: dict, as_of) -> dict:
-    """The areas one level below the chosen one (districts when none), with every metric as of the date."""
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that start like a spreadsheet formula (=, +, -, @, tab, carriage return) prefixed with ' so
+    a spreadsheet shows them as text instead of running them."""
+    out = frame.copy()
+    for col in [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]:
+        out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in out[col]]
+    return out
+
+
+def _people_file(frame: pd.DataFrame, kind: str, name: str) -> dict:
+    """The rows as a CSV (RFC 4180: CRLF, quoted where needed; UTF-8 with a BOM so Excel reads it), Excel or
+    Parquet download."""
+    if kind == "csv":
+        text = neutralised(frame).to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        return dcc.send_string("\ufeff" + text, f"{name}.csv")
+    buffer = io.BytesIO()
+    if kind == "xlsx":
+        neutralised(frame).to_excel(buffer, index=False, sheet_name="people", engine="xlsxwriter")
+    else:
+        frame.to_parquet(buffer, index=False)
+    return dcc.send_bytes(buffer.getvalue(), f"{name}.{kind}")
+
+
+def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[dict, int]:
+    """The areas one level below the chosen one (districts when none), with every metric as of the date, and
+    the number of areas."""
     depth = 2 if filters.get("community") else sum(bool(filters.get(k)) for k in ("district", "township"))
     level = LEVELS[depth]
     areas = ctx.query("areas", scope, level=level)
     values = {m: ctx.metric_on(scope, level, m, as_of, areas["code"].tolist()) for m in METRICS}
     text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
-    return dcc.send_string(text, f"wuzhou_{level}_{as_of}.geojson")
+    return dcc.send_string(text, f"wuzhou_{level}_{as_of}.geojson"), len(areas)

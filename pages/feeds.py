@@ -10,6 +10,7 @@ from pages.components import column, grid, section
 from pages.i18n import label_or_code, t
 
 PATH, NAME, NAV = "/feeds", "feeds", "nav.feeds"
+ROLES = ("leadership", "analyst", "admin")
 STATUS_COLUMNS = ("channel", "batches", "last_file", "last_data_to", "rows_accepted", "rows_rejected",
                   "median_gap_hours", "quiet")
 

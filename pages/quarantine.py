@@ -20,6 +20,7 @@ from queries.dashboard import PERIOD_END
 from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/quarantine", "quarantine", "nav.quarantine"
+ROLES = ("leadership", "police", "analyst")
 WATCH_KINDS = ("fever", "leak_temperature", "leak_release")
 WATCH_COLUMNS = ("kind", "name", "community", "raised_at", "detail", "state", "assignee")
 HOME_COLUMNS = ("name", "community", "quarantine_day", "release_due", "last_temperature", "last_checked_at",
@@ -29,6 +30,8 @@ CARDS = ("hotel_occupancy", "due_3d", "fevers", "missed")
 
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
+    people = session.current_scope().sees_people
+    aggregates_only = [] if people else [html.Div(t("aggregates_only", lang), className="notice")]
     return html.Div([
         html.Div([html.Label(t("as_of", lang)), date_picker("qr-date", REPORT_DAY, PERIOD_START, PERIOD_END)],
                  className="toolbar"),
@@ -38,11 +41,12 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 html.Div(t("quarantine.occupancy.def", lang), className="muted")),
         html.Div([
             section(t("quarantine.calendar", lang), chart("qr-calendar"), className="panel grow"),
-            section(t("quarantine.watch", lang), html.Div(id="qr-watch-count", className="muted"),
+            section(t("quarantine.watch", lang), html.Div(id="qr-watch-count", className="muted"), *aggregates_only,
                     grid("qr-watch", [column(c, lang) for c in WATCH_COLUMNS], rowData=[], style={"height": "300px"}),
                     className="panel side-wide"),
         ], className="row"),
         section(t("quarantine.home", lang), html.Div(t("quarantine.home.def", lang), className="muted"),
+                *aggregates_only,
                 grid("qr-home", [column(c, lang) for c in HOME_COLUMNS], rowData=[], style={"height": "32vh"})),
         section(t("plan.batches", lang),
                 grid("qr-batches", [column(c, lang) for c in BATCH_COLUMNS], rowData=[],
@@ -85,10 +89,13 @@ def register(app, ctx) -> None:
         batches = plans.batch_plans(ctx.query, scope, as_of).rename(columns={"vehicles": "vehicles_used"})
         batches["day"] = pd.to_datetime(batches["day"]).dt.strftime("%Y-%m-%d")
         home = ctx.query("quarantine_home", scope, as_of=as_of, quarantine_days=rules.quarantine_days,
-                         fever=rules.fever_celsius, reveal=session.may_reveal(scope))
+                         fever=rules.fever_celsius)
         home = home.assign(release_due=pd.to_datetime(home["release_due"]).dt.strftime("%Y-%m-%d"),
                            last_checked_at=pd.to_datetime(home["last_checked_at"]).dt.strftime("%Y-%m-%d %H:%M"))
+        home_rows = records(home[list(HOME_COLUMNS)])
+        if not scope.sees_people:                      # leadership: the counts above, never the lists of people
+            watch_rows, home_rows = [], []
         return (cards, t("quarantine.over_capacity", lang, n=len(over)), over_style, occupancy, calendar_figure,
                 watch_rows, t("quarantine.watch.none", lang) if watch.empty else t("quarantine.watch.count", lang,
                                                                                               n=len(watch)),
-                records(batches[list(BATCH_COLUMNS)]), records(home[list(HOME_COLUMNS)]))
+                records(batches[list(BATCH_COLUMNS)]), home_rows)

@@ -3,27 +3,38 @@ from __future__ import annotations
 
 import dash
 
-from pages import alerts, checkpoints, community, export, feeds, overview, quarantine, session, shell
+from pages import admin, alerts, checkpoints, community, export, feeds, gate, overview, quarantine, session, shell
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 
-PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine)
+PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
 
 
 def create_app(store, config: AppConfig | None = None) -> dash.Dash:
-    """The dashboard over `store` (read-only), its pages and callbacks."""
+    """The dashboard over `store` (read-only), its pages and callbacks, behind the login gate."""
     config = config or AppConfig()
     ctx = AppContext.create(store, config)
     app = dash.Dash(__name__, assets_folder=str(config.assets_dir), title=t("app.title"),
                     update_title=None, suppress_callback_exceptions=True, serve_locally=True)
     app.server.secret_key = config.secret_key
+    app.server.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True,
+                             SESSION_COOKIE_SAMESITE="Strict")
     app.server.before_request(session.remember_language)
     app.layout = lambda: shell.layout(PAGES)
-    shell.register(app, ctx, PAGES)
+    owners = registered(app, None, lambda: shell.register(app, ctx, PAGES))
     for page in PAGES:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
-            page.register(app, ctx)
+            owners |= registered(app, page, lambda: page.register(app, ctx))
+    gate.install(app, ctx.state, owners, shell.roles_of)
+    app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     return app
+
+
+def registered(app, page, register) -> dict:
+    """{callback key: page} for the callbacks `register()` adds to `app` (page None: the shell's)."""
+    before = set(app.callback_map)
+    register()
+    return {key: page for key in set(app.callback_map) - before}
 
 
 def serve(store, host: str = "127.0.0.1", port: int = 8050) -> None:

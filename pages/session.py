@@ -1,36 +1,54 @@
-"""The caller, taken from the server-side (signed) Flask session only — never from the browser's inputs.
+"""The caller, taken from the server-side login session only — never from the browser's inputs.
 
-This is the one place a request's `Scope` and language are decided. Until login exists, nobody is logged
-in and the caller sees the whole city as role "leadership", with person-level fields masked. A login will
-put {"role", "district_code", "township_code"} under session["user"]; nothing else needs to change.
+This is the one place a request's `Scope`, user and language are decided: pages/gate.py puts the logged-in
+user on `flask.g` before any page or callback runs. Every read of a person and every export is written to the
+audit log from here.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request, session
+from dataclasses import replace
 
+from flask import g, has_request_context, request, session
+
+from auth import audit as audit_log
+from auth.users import User
 from pages.i18n import DEFAULT, LANGUAGES
 from queries.runner import Scope
 
-ANONYMOUS = Scope.whole_city("leadership")
+NOBODY = Scope("nobody", "-", "-")       # outside a login session: a scope that matches no area
+
+
+def current_user() -> User | None:
+    return getattr(g, "user", None) if has_request_context() else None
 
 
 def current_scope() -> Scope:
-    """The caller's scope: the logged-in user's role and jurisdiction, else the anonymous default."""
-    user = session.get("user") if has_request_context() else None
-    if not user:
-        return ANONYMOUS
-    return Scope(user["role"], user.get("district_code"), user.get("township_code"))
+    """The logged-in user's role and jurisdiction (NOBODY without a login: sees nothing)."""
+    user = current_user()
+    if user is None:
+        return NOBODY
+    return Scope(user.role, user.district_code, user.township_code)
 
 
 def author() -> str:
-    """Who writes a note: the logged-in user's name, else "anonymous"."""
-    user = session.get("user") if has_request_context() else None
-    return (user or {}).get("name", "anonymous")
+    """Who acts (writes a note, moves an alert): the logged-in user's name."""
+    user = current_user()
+    return user.username if user else "anonymous"
 
 
-def may_reveal(scope: Scope) -> bool:
-    """Whether person-level fields may be shown unmasked: not before roles and login exist."""
-    return False
+def unmasked(state, scope: Scope, person_id: int, reason: str) -> Scope | None:
+    """The scope with one person's fields in clear, after auditing why; None unless the caller is police and
+    gave a reason (the query layer clears fields for police scopes only, and only for that person)."""
+    reason = (reason or "").strip()
+    if scope.role != "police" or len(reason) < 4:
+        return None
+    audit(state, "person.unmask", str(person_id), {"reason": reason[:500]})
+    return replace(scope, reveal_person=int(person_id))
+
+
+def audit(state, action: str, target: str | None = None, detail: dict | None = None) -> None:
+    """One audit row for the logged-in user (person views, unmasks, exports...)."""
+    audit_log.log(state, author(), action, target, detail)
 
 
 def within(scope: Scope, code: str | None) -> Scope | None:
@@ -38,6 +56,8 @@ def within(scope: Scope, code: str | None) -> Scope | None:
     lies outside the caller's jurisdiction. Codes nest by prefix (6-digit district, 9-digit township)."""
     if not code:
         return scope
+    if not isinstance(code, str) or not code.isdigit():
+        return None
     district, township = code[:6], (code[:9] if len(code) >= 9 else None)
     if scope.district_code and district != scope.district_code:
         return None
@@ -46,7 +66,7 @@ def within(scope: Scope, code: str | None) -> Scope | None:
             return scope                        # a parent of the caller's township: stay in the township
         if township != scope.township_code:
             return None
-    return Scope(scope.role, district, township)
+    return replace(scope, district_code=district, township_code=township)
 
 
 def language() -> str:

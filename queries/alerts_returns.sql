@@ -1,12 +1,11 @@
 -- Return alerts (回梧即触发预警) raised at ingest up to the end of $as_of within the scope: someone on the abroad
 -- list reported in the city by any channel. The scope sees the alerts raised in it and those of its
 -- residents (wherever they were reported); the alert stays placed where it was raised. One row per alert, with where and by which channel it was raised,
--- and the departure it closes. Person-level fields masked unless $reveal.
+-- and the departure it closes. Person-level fields through the runner's masks.
 SELECT a.alert_id, a.kind, a.person_id, a.raised_at, a.channel, a.feed, a.place,
        coalesce(a.lon, p.lon, c.lon) AS lon, coalesce(a.lat, p.lat, c.lat) AS lat,
        a.community_code, a.township_code, a.district_code, c.name AS community,
-       CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-            ELSE left(p.name, 1) || '*' END AS name,
+       {mask_name:p.name:p} AS name,
        (SELECT arg_max(x.country, x.exit_date) FROM abroad x WHERE x.person_id = a.person_id
             AND x.exit_date <= CAST(a.raised_at AS DATE)) AS country,
        a.batch_id, a.line

@@ -8,7 +8,7 @@
 --   temperature  a day of home quarantine (after the start day, before the release day) without a temperature
 --                report in the $report_days days up to it
 -- A deadline met late is still a leak (resolved_at tells when it was made good). Person-level fields are
--- masked unless $reveal.
+-- written through the runner's masks.
 WITH
 cut AS (SELECT CAST($as_of AS DATE) + 1 AS next_day, CAST($since AS DATE) AS since),
 entries AS (
@@ -88,8 +88,7 @@ leaks AS (
 SELECT DISTINCT ON (leak_id)
        'leak:' || l.stage || ':' || l.person_id || ':' || strftime(l.day, '%Y-%m-%d') AS leak_id,
        l.stage, l.person_id, l.day, l.due_at, l.resolved_at, l.detail,
-       CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-            ELSE left(p.name, 1) || '*' END AS name,
+       {mask_name:p.name:p} AS name,
        l.community_code, l.township_code, l.district_code, c.name AS community,
        coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat
 FROM leaks l JOIN persons p USING (person_id) LEFT JOIN communities c ON c.code = l.community_code

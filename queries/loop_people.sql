@@ -1,5 +1,6 @@
+-- access: person
 -- People in the closed loop as of the end of $as_of within the scope, one row per person, person-level
--- fields masked unless $reveal (ID: first 6 + last 4; phone: first 3 + last 4; name: surname + one char + *).
+-- fields through the runner's masks (queries/runner.py).
 -- Each $population selects exactly the people one headline figure counts, with the same definitions, dates
 -- ($since .. $as_of) and scope, so a grid or export of a population agrees with its card:
 --   abroad | entered | arrived | measures | in_quarantine | released ; NULL = anyone in any of them.
@@ -91,13 +92,9 @@ documents_of AS (
     FROM documents WHERE person_id IN (SELECT person_id FROM people) GROUP BY person_id),
 rows AS (
     SELECT x.person_id,
-           CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-                ELSE left(p.name, 1) || '*' END AS name,
-           CASE WHEN $reveal OR length(d.resident_id) < 11 THEN d.resident_id
-                ELSE left(d.resident_id, 6) || repeat('*', length(d.resident_id) - 10) || right(d.resident_id, 4)
-           END AS resident_id,
-           CASE WHEN $reveal OR length(p.phone) < 8 THEN p.phone
-                ELSE left(p.phone, 3) || repeat('*', length(p.phone) - 7) || right(p.phone, 4) END AS phone,
+           {mask_name:p.name:x} AS name,
+           {mask_id:d.resident_id:x} AS resident_id,
+           {mask_phone:p.phone:x} AS phone,
            x.stage, x.populations,
            coalesce(l.doc_type, d.doc_type) AS doc_type,
            coalesce(e.from_country, l.country) AS country,

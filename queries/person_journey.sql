@@ -1,3 +1,4 @@
+-- access: person
 -- One person's journey through the loop up to the end of $as_of, within the scope, oldest first:
 -- departure -> border entry -> arrival in the city -> transfer -> quarantine -> release, plus health checks
 -- and service measures; each step with its place, detail and source (channel, file, line).

@@ -1,7 +1,8 @@
+-- access: person
 -- One plan per person (一人一方案) as of the end of $as_of within the scope: the latest entry, the arrival and its
 -- batch, the transfer (team = responsible unit, vehicle, destination), the quarantine and its day-14 release,
 -- and the next step with its deadline ($arrive_hours, $quarantine_hours, $quarantine_days + $grace_days).
--- Person-level fields masked unless $reveal.
+-- Person-level fields through the runner's masks.
 WITH
 cut AS (SELECT CAST($as_of AS DATE) + 1 AS next_day),
 p AS (SELECT * FROM persons WHERE person_id = $person),
@@ -22,8 +23,7 @@ quarantine AS (
            arg_max(CASE WHEN released_at < (SELECT next_day FROM cut) THEN released_at END, start_at) AS released_at
     FROM quarantines q WHERE q.person_id = $person AND q.start_at < (SELECT next_day FROM cut) AND {scope:q})
 SELECT p.person_id,
-       CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-            ELSE left(p.name, 1) || '*' END AS name,
+       {mask_name:p.name:p} AS name,
        c.name AS community, e.entry_date, e.port, e.country, r.arrived_at, r.place AS arrival_place, r.carrier_no,
        CASE WHEN r.carrier_no IS NOT NULL
             THEN 'batch:' || r.carrier_no || ':' || strftime(CAST(r.arrived_at AS DATE), '%Y-%m-%d') END AS batch_id,

@@ -1,5 +1,5 @@
 -- Fevers up to the end of $as_of within the scope: a temperature check at or above $fever (°C), one row per
--- person and day (the day's highest reading), id 'fever:<person_id>:<date>'. Masked unless $reveal.
+-- person and day (the day's highest reading), id 'fever:<person_id>:<date>'. Names through the runner's masks.
 WITH fevers AS (
     SELECT h.person_id, CAST(h.checked_at AS DATE) AS day, min(h.checked_at) AS checked_at,
            max(h.temperature) AS temperature, arg_max(h.symptoms, h.temperature) AS symptoms,
@@ -13,8 +13,7 @@ SELECT 'fever:' || f.person_id || ':' || strftime(f.day, '%Y-%m-%d') AS alert_id
        f.temperature, f.symptoms,
        (SELECT arg_max(q.kind, q.start_at) FROM quarantines q WHERE q.person_id = f.person_id
             AND q.start_at <= f.checked_at) AS quarantine_kind,
-       CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-            ELSE left(p.name, 1) || '*' END AS name,
+       {mask_name:p.name:p} AS name,
        f.community_code, f.township_code, f.district_code, c.name AS community,
        coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat
 FROM fevers f JOIN persons p USING (person_id) LEFT JOIN communities c ON c.code = f.community_code

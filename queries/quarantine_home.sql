@@ -1,6 +1,6 @@
 -- People in home quarantine at the end of $as_of within the scope (居家隔离, an approved exception): day of the
 -- quarantine, the day-$quarantine_days release, the last temperature, and the days so far (after the start day,
--- up to $as_of) with no report and with a fever (>= $fever). Masked unless $reveal.
+-- up to $as_of) with no report and with a fever (>= $fever). Names through the runner's masks.
 WITH
 home AS (
     SELECT q.person_id, q.start_at, CAST(q.start_at AS DATE) AS start_day, q.community_code, q.township_code,
@@ -22,8 +22,7 @@ last AS (
     FROM home h JOIN health_checks c ON c.person_id = h.person_id AND c.checked_at < CAST($as_of AS DATE) + 1
     GROUP BY h.person_id)
 SELECT h.person_id,
-       CASE WHEN $reveal THEN p.name WHEN length(p.name) >= 3 THEN left(p.name, 2) || '*'
-            ELSE left(p.name, 1) || '*' END AS name,
+       {mask_name:p.name:p} AS name,
        c.name AS community, h.community_code, h.township_code, h.district_code, h.start_at,
        date_diff('day', h.start_day, CAST($as_of AS DATE)) AS quarantine_day,
        h.start_day + CAST($quarantine_days AS INTEGER) AS release_due,

@@ -1,8 +1,16 @@
-"""Run a named SQL file with bound parameters and the caller's scope applied.
+"""Run a named SQL file with bound parameters and the caller's scope applied — where access is enforced.
 
-Every query takes a `Scope`, built by the server from the session (never from the browser). SQL files
+Every query takes a `Scope`, built by the server from the login session (never from the browser). SQL files
 mark where the scope applies with `{scope:alias}` (district and township of that table's codes) or
-`{scope_district:alias}` (for tables that carry only a district).
+`{scope_district:alias}` (for tables that carry only a district), and write person-level fields only through
+mask placeholders, rendered here per role:
+
+    {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}
+
+(the column, then the alias whose `person_id` decides an unmask). Police and analysts get them masked (ID:
+first 6 + last 4; phone: first 3 + last 4; name: surname + one character + *); a police scope carrying an
+audited unmask (`Scope.reveal_person`) gets that one person in clear; roles limited to aggregates get NULL.
+A file whose first line is `-- access: person` lists people and is refused outright to those roles.
 """
 from __future__ import annotations
 
@@ -14,20 +22,46 @@ from pathlib import Path
 import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent
-PLACEHOLDER = re.compile(r"\{(scope|scope_district):(\w+)\}")
+SCOPE = re.compile(r"\{(scope|scope_district):(\w+)\}")
+MASK = re.compile(r"\{mask_(name|id|phone):([\w.]+):(\w+)\}")
 PARAM = re.compile(r"\$(\w+)")
+PERSON_ROLES = ("police", "analyst", "system")          # may list people (masked); the others see aggregates
+RESERVED = ("scope_district", "scope_township", "reveal_person")
+
+
+class Forbidden(PermissionError):
+    """The caller's role may not run this query."""
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Who is asking: a role and, for police, the jurisdiction (a district or a township)."""
+    """Who is asking: a role, for police the jurisdiction (a district or a township), and — only after an
+    audited unmask by police — the one person whose fields come back in clear."""
     role: str
     district_code: str | None = None
     township_code: str | None = None
+    reveal_person: int | None = None
 
     @classmethod
     def whole_city(cls, role: str = "system") -> "Scope":
         return cls(role)
+
+    @property
+    def sees_people(self) -> bool:
+        return self.role in PERSON_ROLES
+
+
+def _mask(kind: str, column: str, alias: str, people: bool) -> str:
+    if not people:
+        return "NULL"
+    clear = f"{alias}.person_id = $reveal_person"
+    if kind == "name":
+        return (f"CASE WHEN {clear} THEN {column} WHEN length({column}) >= 3 THEN left({column}, 2) || '*'"
+                f" ELSE left({column}, 1) || '*' END")
+    keep_left = 6 if kind == "id" else 3
+    shortest = keep_left + 4 + 1
+    return (f"CASE WHEN {clear} OR length({column}) < {shortest} THEN {column} ELSE left({column}, {keep_left})"
+            f" || repeat('*', length({column}) - {keep_left + 4}) || right({column}, 4) END")
 
 
 @lru_cache(maxsize=None)
@@ -35,21 +69,35 @@ def _template(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def render(name: str) -> str:
-    """The query's SQL with the scope predicates written in (parameters still unbound)."""
+def lists_people(name: str) -> bool:
+    """Whether queries/<name>.sql is a list of people (refused to roles that see aggregates only)."""
+    return _template(name).startswith("-- access: person")
+
+
+@lru_cache(maxsize=None)
+def render(name: str, people: bool = True) -> str:
+    """The query's SQL with the scope predicates and the masks written in (parameters still unbound)."""
     def predicate(match: re.Match) -> str:
         kind, alias = match.groups()
         district = f"($scope_district IS NULL OR {alias}.district_code = $scope_district)"
         if kind == "scope_district":
             return district
         return f"({district} AND ($scope_township IS NULL OR {alias}.township_code = $scope_township))"
-    return PLACEHOLDER.sub(predicate, _template(name))
+    sql = SCOPE.sub(predicate, _template(name))
+    return MASK.sub(lambda m: _mask(*m.groups(), people=people), sql)
 
 
 def run(conn, name: str, scope: Scope, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql on `conn` for `scope` with named parameters."""
-    sql = render(name)
-    values = {"scope_district": scope.district_code, "scope_township": scope.township_code, **params}
+    """Run queries/<name>.sql on `conn` for `scope` with named parameters; Forbidden when the scope's role may
+    not list people and the file does."""
+    if lists_people(name) and not scope.sees_people:
+        raise Forbidden(f"role {scope.role!r} sees aggregates only, not {name}")
+    reserved = set(params) & set(RESERVED)
+    if reserved:
+        raise TypeError(f"{', '.join(sorted(reserved))} come from the scope, not from the caller")
+    sql = render(name, scope.sees_people)
+    values = {"scope_district": scope.district_code, "scope_township": scope.township_code,
+              "reveal_person": scope.reveal_person if scope.role == "police" else None, **params}
     wanted = set(PARAM.findall(sql))
     missing = wanted - values.keys()
     if missing:

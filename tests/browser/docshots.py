@@ -9,16 +9,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.browser.helpers import chrome_options, free_port, open_page, wait_for_map, wait_until
+from tests.browser.helpers import chrome_options, free_port, open_page, submit_login, wait_for_map, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = (  # file, path, map to wait for, element to wait for
-    ("overview", "/?lang=zh", "ov-map", "#card-abroad-value"),
-    ("overview-en", "/?lang=en", "ov-map", "#card-abroad-value"),
-    ("community", "/community?lang=zh", "cm-map", "#cm-grid .ag-row"),
-    ("export", "/export?lang=zh", None, "#ex-grid .ag-row"),
-    ("checkpoints", "/checkpoints?lang=zh", "cp-map", "#cp-days .js-plotly-plot"),
-    ("feeds", "/feeds?lang=zh", None, "#fd-status .ag-row"),
+SHOTS = (  # file, demo account, path, map to wait for, element to wait for
+    ("overview", "leader", "/?lang=zh", "ov-map", "#card-abroad-value"),
+    ("overview-en", "leader", "/?lang=en", "ov-map", "#card-abroad-value"),
+    ("community", "police", "/community?lang=zh", "cm-map", "#cm-grid .ag-row"),
+    ("export", "analyst", "/export?lang=zh", None, "#ex-grid .ag-row"),
+    ("checkpoints", "leader", "/checkpoints?lang=zh", "cp-map", "#cp-days .js-plotly-plot"),
+    ("feeds", "analyst", "/feeds?lang=zh", None, "#fd-status .ag-row"),
+    ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row"),
+    ("admin", "admin", "/admin?lang=zh", None, "#ad-audit .ag-row"),
 )
 
 
@@ -27,6 +29,8 @@ def main(store_root: str = str(ROOT / "var" / "store"), out: str = str(ROOT / "d
     from dash.testing.composite import DashComposite
 
     from app import ensure_map_files
+    from auth import demo
+    from auth.state import State
     from pages.context import AppConfig
     from pages.server import create_app
     from store.db import Store
@@ -34,11 +38,16 @@ def main(store_root: str = str(ROOT / "var" / "store"), out: str = str(ROOT / "d
     store = Store(store_root)
     ensure_map_files(store)
     Path(out).mkdir(parents=True, exist_ok=True)
-    notes = Path(tempfile.mkdtemp()) / "notes.jsonl"
+    state_path = Path(tempfile.mkdtemp()) / "app.sqlite"
+    demo.enable(State(state_path))
+    passwords = {a[0]: a[1] for a in demo.ACCOUNTS}
     with ThreadedRunner() as server, DashComposite(server=server, browser="Chrome", headless=True,
                                                    options=[chrome_options()], percy_run=False) as duo:
-        duo.start_server(create_app(store, AppConfig(notes_path=notes)), port=free_port())
-        for name, path, graph, element in SHOTS:
+        duo.start_server(create_app(store, AppConfig(state_path=state_path)), navigate=False, port=free_port())
+        duo.driver.get(duo.server.url.rstrip("/") + "/login")
+        duo.driver.save_screenshot(str(Path(out) / "login.png"))
+        for name, user, path, graph, element in SHOTS:
+            submit_login(duo, user, passwords[user])
             open_page(duo, path)
             if graph:
                 wait_for_map(duo, graph, timeout=30)

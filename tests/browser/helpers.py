@@ -1,9 +1,10 @@
-"""Helpers for browser tests: Chromium options, waiting for maps, console errors, screenshots."""
+"""Helpers for browser tests: Chromium options, logging in, waiting for maps, console errors, screenshots."""
 from __future__ import annotations
 
 import os
 import socket
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
@@ -32,7 +33,7 @@ def free_port() -> int:
 def open_page(duo, path: str) -> float:
     """Load `path` fresh and wait until the page's content is rendered; returns the seconds it took."""
     started = time.perf_counter()
-    duo.driver.get(duo.server_url.rstrip("/") + path)
+    duo.driver.get(duo.server.url.rstrip("/") + path)
     duo.wait_for_element("#page > div", timeout=20)
     duo.wait_for_no_elements("._dash-loading", timeout=20)
     return time.perf_counter() - started
@@ -77,3 +78,43 @@ def wait_until(condition, timeout: float = 15, message: str = "condition"):
             return value
         assert time.time() < deadline, f"timed out waiting for {message}"
         time.sleep(0.1)
+
+
+def log_in(duo, state_path, role: str, district: str | None = None) -> str:
+    """Log the browser in as a user of `role` (created in the app's state when missing); returns the name."""
+    from tests.pages.dash_client import PASSWORD, account
+
+    username = account(state_path, role, district)
+    submit_login(duo, username, PASSWORD)
+    return username
+
+
+def submit_login(duo, username: str, password: str) -> None:
+    """End any session, fill the login form and wait until the app lets the browser in."""
+    duo.driver.delete_all_cookies()
+    duo.driver.get(duo.server.url.rstrip("/") + "/login")
+    duo.wait_for_element("#login-submit", timeout=20)
+    duo.find_element("input[name='username']").send_keys(username)
+    duo.find_element("input[name='password']").send_keys(password)
+    duo.find_element("#login-submit").click()
+    wait_until(lambda: "/login" not in duo.driver.current_url, message=f"logged in as {username}")
+
+
+@contextmanager
+def started(app, state_path, role: str, district: str | None = None, **options):
+    """`app` on a free port in a thread and a headless Chromium logged in as `role`: a dash.testing
+    DashComposite, with .state_path set."""
+    import pytest
+    from dash.testing.application_runners import ThreadedRunner
+    from dash.testing.composite import DashComposite
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with ThreadedRunner() as server, DashComposite(server=server, browser="Chrome", headless=True,
+                                                   options=[chrome_options()], percy_run=False,
+                                                   wait_timeout=20, **options) as duo:
+        duo.start_server(app, navigate=False, port=free_port())
+        duo.state_path = state_path
+        log_in(duo, state_path, role, district)
+        duo.server_url = duo.server.url             # opens the app (now logged in) and waits for it
+        yield duo

@@ -1,28 +1,18 @@
 """预警处置 and 隔离管控 in Chromium: load clean, the alerts map draws, a bulk action goes through."""
-from pathlib import Path
-
 import pytest
 
-from tests.browser.helpers import CHROMIUM, chrome_options, free_port, open_page, screenshot, severe_errors, \
-    wait_for_map, wait_until
+from tests.browser.helpers import open_page, screenshot, severe_errors, started, wait_for_map, wait_until
+from tests.queries.synthetic import app_config, synthetic_store  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def loop_browser(synthetic_store, app_config):
-    """The app with the loop pages (whether or not pages/server.py lists them yet) in headless Chromium."""
-    from dash.testing.application_runners import ThreadedRunner
-    from dash.testing.composite import DashComposite
+def loop_browser(synthetic_store, app_config):  # noqa: F811
+    """The app in headless Chromium, logged in as police of 万秀区 (who act on alerts)."""
+    from pages.server import create_app
 
-    from tests.loop.loop_app import app_with_loop_pages
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    with app_with_loop_pages(synthetic_store, app_config) as app, ThreadedRunner() as server, \
-            DashComposite(server=server, browser="Chrome", headless=True, options=[chrome_options()],
-                          percy_run=False, wait_timeout=20) as duo:
-        duo.start_server(app, port=free_port())
+    with started(create_app(synthetic_store, app_config), app_config.state_path, "police", "450403") as duo:
         yield duo
 
 

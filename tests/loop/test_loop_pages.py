@@ -1,6 +1,5 @@
 """The alerts and quarantine pages over HTTP (Flask test client): render, scope, workflow through the UI."""
 import datetime as dt
-from types import SimpleNamespace
 
 import pandas as pd
 
@@ -39,12 +38,11 @@ def test_alerts_list_counts_and_map(loop_client):
     assert "al-counts-table" in str(out["al-counts.children"])
 
 
-def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client):
+def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client, loop_login):
     everyone = show(loop_client)["al-grid.rowData"]
-    with loop_client.http.session_transaction() as s:
-        s["user"] = {"role": "police", "district_code": "450422", "name": "藤县民警"}       # no synthetic rows there
-    assert show(loop_client)["al-grid.rowData"] == []
-    reply = loop_client.call("al-status.children", {"al-assign.n_clicks": 1},
+    other = loop_login("police", "450422")                                  # no synthetic rows there
+    assert show(other)["al-grid.rowData"] == []
+    reply = other.call("al-status.children", {"al-assign.n_clicks": 1},
                              {"al-grid.selectedRows": everyone[:2], "al-assignee.value": "me",
                               "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-assign.n_clicks"]).outputs
@@ -53,8 +51,6 @@ def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client)
 
 def test_analysts_may_look_but_not_act(loop_client):
     rows = show(loop_client)["al-grid.rowData"][:1]
-    with loop_client.http.session_transaction() as s:
-        s["user"] = {"role": "analyst", "name": "分析员"}
     reply = loop_client.call("al-status.children", {"al-acknowledge.n_clicks": 1},
                              {"al-grid.selectedRows": rows, "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-acknowledge.n_clicks"]).outputs
@@ -62,11 +58,12 @@ def test_analysts_may_look_but_not_act(loop_client):
     assert len(show(loop_client)["al-grid.rowData"]) > 0                   # the list is still shown
 
 
-def test_bulk_workflow_through_the_page(loop_client, synthetic_store):
+def test_bulk_workflow_through_the_page(loop_login, app_config):
     from auth import audit
+    from auth.state import State
     from loop import workflow
-    from pages.alerts import alert_state
 
+    loop_client = loop_login("police", "450403")
     open_rows = show(loop_client, **{"al-states.value": ["open"]})["al-grid.rowData"][:3]
     ids = [r["alert_id"] for r in open_rows]
 
@@ -80,7 +77,7 @@ def test_bulk_workflow_through_the_page(loop_client, synthetic_store):
     press("acknowledge")
     out = press("close", **{"al-reason.value": "in_quarantine"})
     assert out["al-status.children"] == "已处理 3 条。"
-    state = alert_state(SimpleNamespace(store=synthetic_store))
+    state = State(app_config.state_path)
     assert {workflow.current(state, a) for a in ids} == {"closed"}
     assert len([r for r in audit.recent(state) if r["target"] in ids and r["outcome"] == "ok"]) == 9
     closed = show(loop_client, **{"al-states.value": ["closed"]})["al-grid.rowData"]

@@ -8,7 +8,7 @@ from loop.deadlines import Deadlines
 from queries.runner import Scope
 from tests.loop import scenario
 
-CITY = Scope.whole_city("leadership")
+CITY = Scope.whole_city("analyst")
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def planted(city_store, tmp_path):
 
 def test_every_planted_returnee_raises_exactly_one_alert_and_no_one_else_does(planted):
     store, truth, query = planted
-    returns = query("alerts_returns", CITY, as_of=scenario.AS_OF, reveal=False)
+    returns = query("alerts_returns", CITY, as_of=scenario.AS_OF)
     expected = {truth.person[k] for k in truth.returnees}
     assert sorted(returns["person_id"]) == sorted(expected)          # one each, nobody else
     assert returns["alert_id"].is_unique
@@ -135,13 +135,12 @@ def test_funnel_leaks_between_stages(planted):
 
 def test_home_quarantine_list_with_daily_checks(planted):
     _, truth, query = planted
-    home = query("quarantine_home", CITY, as_of=dt.date(2020, 3, 28), quarantine_days=14, fever=37.3, reveal=False)
+    home = query("quarantine_home", CITY, as_of=dt.date(2020, 3, 28), quarantine_days=14, fever=37.3)
     assert home["person_id"].tolist() == [truth.person["home"]]
     row = home.iloc[0]
     assert (row["quarantine_day"], row["missed_days"], row["fever_days"]) == (7, 1, 0)
     assert str(row["release_due"])[:10] == "2020-04-04" and row["last_temperature"] == 36.5
-    assert query("quarantine_home", CITY, as_of=scenario.AS_OF, quarantine_days=14, fever=37.3,
-                 reveal=False).empty                                            # released on 04-04
+    assert query("quarantine_home", CITY, as_of=scenario.AS_OF, quarantine_days=14, fever=37.3).empty                                            # released on 04-04
 
 
 def test_township_scope_sees_its_residents_alerts_but_not_another_townships_hotel(planted):

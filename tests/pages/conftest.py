@@ -1,5 +1,6 @@
 import pytest
 
+from tests.pages.dash_client import DashClient, account
 from tests.queries.synthetic import app_config, synthetic_store  # noqa: F401  (fixtures)
 
 
@@ -10,6 +11,13 @@ def app(synthetic_store, app_config):  # noqa: F811
 
 
 @pytest.fixture
-def client(app):
-    from tests.pages.dash_client import DashClient
-    return DashClient(app)
+def login(app, app_config):  # noqa: F811
+    """login(role, district=None, township=None) -> a DashClient logged in as such a user."""
+    return lambda role, district=None, township=None: DashClient(
+        app, account(app_config.state_path, role, district, township))
+
+
+@pytest.fixture
+def client(login):
+    """A whole-city analyst: every page but administration, person-level fields masked."""
+    return login("analyst")

@@ -13,13 +13,34 @@ class Reply:
     size: int              # response bytes
 
 
-class DashClient:
-    """One browser session (cookies) against `app`."""
+PASSWORD = "Test-Passw0rd!"
 
-    def __init__(self, app):
+
+def account(state_path, role: str, district: str | None = None, township: str | None = None) -> str:
+    """A user of `role` (and jurisdiction) in the app's state, created once; returns the user name."""
+    from auth.state import State
+    from auth.users import add_user
+
+    username = "-".join(x for x in (role, township or district) if x)
+    try:
+        add_user(State(state_path), username, PASSWORD, role, district_code=district, township_code=township)
+    except ValueError as exc:                 # exists already (the state lives for the test session)
+        assert "exists" in str(exc), exc
+    return username
+
+
+class DashClient:
+    """One browser session (cookies) against `app`; logged in as `username` when given."""
+
+    def __init__(self, app, username: str | None = None, password: str = PASSWORD):
         self.app = app
         self.http = app.server.test_client()
-        self.http.get("/")
+        if username:
+            reply = self.login(username, password)
+            assert reply.status_code == 303, reply.get_data(as_text=True)[-500:]
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.http.post("/login", data={"username": username, "password": password})
 
     def visit(self, path: str) -> int:
         return self.http.get(path).status_code
@@ -31,24 +52,29 @@ class DashClient:
         assert found, f"no callback outputs {output}"
         return found[0]
 
-    def call(self, output: str, inputs: dict | None = None, state: dict | None = None,
-             changed: list[str] | None = None) -> Reply:
-        """Fire the callback that outputs `output` with input and state values by 'id.prop'."""
-        key = self.key(output)
-        spec = self.app.callback_map[key]
-        inputs, state = inputs or {}, state or {}
+    def post(self, key: str, values: dict | None = None, changed: list[str] | None = None):
+        """POST the callback `key` (as in app.callback_map) with input and state values by 'id.prop' (missing
+        ones None) as the browser does; the raw response."""
+        spec, values = self.app.callback_map[key], values or {}
 
-        def props(items, values):
+        def props(items):
             return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
                     for i in items]
 
         outs = [dict(zip(("id", "property"), part.rsplit(".", 1))) for part in key.strip(".").split("...")]
         body = {"output": key, "outputs": outs if key.startswith("..") else outs[0],
-                "inputs": props(spec["inputs"], inputs), "state": props(spec.get("state", []), state),
+                "inputs": props(spec["inputs"]), "state": props(spec.get("state", [])),
                 "changedPropIds": changed or [f"{i['id']}.{i['property']}" for i in spec["inputs"]
-                                              if f"{i['id']}.{i['property']}" in inputs]}
+                                              if f"{i['id']}.{i['property']}" in values]}
+        return self.http.post("/_dash-update-component", json=body)
+
+    def call(self, output: str, inputs: dict | None = None, state: dict | None = None,
+             changed: list[str] | None = None) -> Reply:
+        """Fire the callback that outputs `output` with input and state values by 'id.prop'."""
+        key, inputs = self.key(output), inputs or {}
+        fired = {f"{i['id']}.{i['property']}" for i in self.app.callback_map[key]["inputs"]}
         started = time.perf_counter()
-        reply = self.http.post("/_dash-update-component", json=body)
+        reply = self.post(key, {**(state or {}), **inputs}, changed or [k for k in inputs if k in fired])
         seconds = time.perf_counter() - started
         if reply.status_code == 204:
             return Reply({}, seconds, 0)

@@ -7,7 +7,7 @@ import pytest
 from pages.context import day_index
 from queries.figures import headline
 from queries.runner import Scope
-from tests.pages.dash_client import DashClient
+from tests.pages.dash_client import DashClient, account
 from tests.pages.test_numbers_agree import export_filters, find, number, overview_inputs
 
 pytestmark = pytest.mark.slow
@@ -18,7 +18,7 @@ REPORT = {"abroad": 5130, "entered": 839, "arrived": 729, "measures": 362}
 def demo_client(demo_city, app_config):
     from pages.server import create_app
     store, _ = demo_city
-    return store, DashClient(create_app(store, app_config))
+    return store, DashClient(create_app(store, app_config), account(app_config.state_path, "analyst"))
 
 
 def test_cards_show_the_report_figures(demo_client):

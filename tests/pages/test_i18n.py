@@ -37,10 +37,12 @@ def test_pages_render_in_the_language_the_session_remembers(client):
     client.visit("/export?lang=zh")
     page = client.call("page.children", {"url.pathname": "/export", "url.search": "?lang=zh"}).outputs
     assert "筛选条件" in str(page["page.children"])
-    assert page["nav-export.className"] == "nav-link active"
+    links = {link["props"]["id"]: link["props"]["className"] for link in page["nav.children"]}
+    assert links["nav-export"] == "nav-link active" and links["nav-overview"] == "nav-link"
+    assert "nav-admin" not in links                                   # analysts are not administrators
 
 
 def test_every_page_renders(client):
-    for path in ("/", "/community", "/export", "/checkpoints", "/feeds", "/nowhere"):
+    for path in ("/", "/community", "/export", "/checkpoints", "/feeds", "/alerts", "/quarantine", "/nowhere"):
         reply = client.call("page.children", {"url.pathname": path, "url.search": ""})
         assert reply.outputs["page.children"], path

@@ -2,22 +2,23 @@
 import flask
 import pytest
 
+from auth.users import User
 from pages import session
 from pages.context import day_index
 from queries.runner import Scope
 
 
-def test_anonymous_callers_see_the_city_as_leadership(app):
+def test_without_a_login_the_scope_matches_nothing(app):
     with app.server.test_request_context("/"):
-        assert session.current_scope() == Scope("leadership")
-        assert not session.may_reveal(session.current_scope())
+        scope = session.current_scope()
+        assert scope == session.NOBODY and not scope.sees_people and session.within(scope, "450403") is None
 
 
 def test_a_logged_in_user_gets_their_jurisdiction(app):
     with app.server.test_request_context("/"):
-        flask.session["user"] = {"role": "police", "district_code": "450403", "name": "张警官"}
+        flask.g.user = User("zhang", "张警官", "police", "450403", None)
         assert session.current_scope() == Scope("police", "450403")
-        assert session.author() == "张警官"
+        assert session.author() == "zhang"
 
 
 @pytest.mark.parametrize("scope,code,expected", [
@@ -42,9 +43,8 @@ def test_language_is_remembered_from_a_query_parameter(app):
         assert session.language() == "zh"
 
 
-def test_a_forged_drill_path_outside_the_jurisdiction_is_refused(client):
-    with client.http.session_transaction() as s:
-        s["user"] = {"role": "police", "district_code": "450403"}
+def test_a_forged_drill_path_outside_the_jurisdiction_is_refused(login):
+    client = login("police", "450403")
     inputs = {"ov-drill.data": {"path": ["450405"], "selected": None}, "ov-metric.value": "abroad",
               "ov-day.value": day_index(__import__("datetime").date(2020, 3, 29)), "ov-classes.value": "quantile",
               "ov-points.value": []}

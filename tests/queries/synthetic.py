@@ -161,7 +161,7 @@ def synthetic_store(tmp_path_factory, boundaries) -> Store:
 @pytest.fixture(scope="session")
 def app_config(tmp_path_factory, boundaries):
     """Settings for a test app: its own assets folder (the project's CSS/JS + GeoJSON of the real boundaries)
-    and notes file, so tests never write into the project's assets or var/."""
+    and state file (users, audit, notes), so tests never write into the project's assets or var/."""
     from geo.mapfiles import write_map_files
     from pages.context import ROOT, AppConfig
 
@@ -172,4 +172,4 @@ def app_config(tmp_path_factory, boundaries):
         if item.name != "geo":
             (assets / item.name).symlink_to(item)
     write_map_files(boundaries, assets / "geo")
-    return AppConfig(secret_key=b"test", assets_dir=assets, notes_path=base / "notes.jsonl")
+    return AppConfig(secret_key=b"test", assets_dir=assets, state_path=base / "app.sqlite")

@@ -5,11 +5,11 @@ import re
 import pytest
 
 from queries.figures import PERIOD_START, headline
-from queries.runner import Scope, run
+from queries.runner import Forbidden, Scope, run
 
 AS_OF = dt.date(2020, 3, 29)
 BASE = dict(as_of=AS_OF, since=PERIOD_START, population=None, community=None, doc_type=None, country=None, channel=None,
-            reveal=False, sort_col=None, sort_desc=False)
+            sort_col=None, sort_desc=False)
 
 
 def people(conn, scope, **params):
@@ -35,8 +35,30 @@ def test_fields_are_masked_in_sql(synthetic_store):
     assert frame["resident_id"].dropna().str.fullmatch(r"\d{6}\*{8}[\dX]{4}").all()
     assert frame["phone"].dropna().str.fullmatch(r"1\d{2}\*{4}\d{4}").all()
     assert frame["name"].str.fullmatch(r"..\*").all()                       # surname + one char + *
-    revealed = people(synthetic_store.reader(), Scope.whole_city(), reveal=True)
-    assert not revealed["phone"].str.contains(r"\*").any()
+
+
+def test_only_police_unmask_and_only_the_one_person(synthetic_store):
+    conn = synthetic_store.reader()
+    masked = people(conn, Scope.whole_city())
+    pid = int(masked["person_id"].iloc[0])
+    for role in ("police", "analyst", "system"):
+        frame = people(conn, Scope(role, reveal_person=pid)).set_index("person_id")
+        clear = frame.loc[pid]
+        assert ("*" not in clear["phone"]) == (role == "police"), role
+        assert frame.drop(index=pid)["phone"].dropna().str.contains(r"\*").all()
+
+
+def test_roles_limited_to_aggregates_get_no_person_fields(synthetic_store):
+    conn = synthetic_store.reader()
+    for role in ("leadership", "admin"):
+        with pytest.raises(Forbidden):
+            people(conn, Scope(role))
+        with pytest.raises(Forbidden):
+            run(conn, "person_journey", Scope(role), person=1, as_of=AS_OF)
+        returns = run(conn, "alerts_returns", Scope(role), as_of=AS_OF)      # counted, never named
+        assert returns["name"].isna().all()
+    with pytest.raises(TypeError, match="from the scope"):
+        people(conn, Scope("police", "450403"), reveal_person=1, scope_district=None)
 
 
 def test_sorting(synthetic_store):

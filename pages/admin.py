@@ -1,0 +1,78 @@
+"""系统管理 Administration: the user accounts (disable / enable; adding users and resetting passwords stay on
+the command line, `python app.py users`) and the audit log viewer. Administrators only."""
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from auth import audit
+from auth.users import list_users, set_disabled
+from pages import session
+from pages.components import column, dropdown, grid, section
+from pages.i18n import t
+
+PATH, NAME, NAV = "/admin", "admin", "nav.admin"
+ROLES = ("admin",)
+USER_COLUMNS = ("username", "display_name", "role", "district_code", "township_code", "disabled", "locked_until",
+                "demo")
+AUDIT_COLUMNS = ("at", "username", "action", "target", "detail", "outcome")
+ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "export", "note.add",
+           "access.denied", "user.add", "user.disable", "user.enable", "user.reset")
+LIMIT = 1000
+
+
+def layout(ctx, lang: str, query: dict) -> html.Div:
+    return html.Div([
+        section(t("admin.users", lang),
+                html.Div([html.Button(t("admin.disable", lang), id="ad-disable", className="button"),
+                          html.Button(t("admin.enable", lang), id="ad-enable", className="button"),
+                          html.Span(id="ad-status", className="muted"),
+                          html.Span(t("admin.cli", lang), className="muted")], className="toolbar"),
+                grid("ad-users", [column(c, lang) for c in USER_COLUMNS], rowData=[],
+                     dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
+                                                       "enableClickSelection": True}},
+                     style={"height": "28vh"}),
+                dcc.Store(id="ad-version", data=0)),
+        section(t("admin.audit", lang),
+                html.Div([dropdown("ad-action", [{"label": a, "value": a} for a in ACTIONS], lang,
+                                   placeholder=t("any", lang)),
+                          html.Span(id="ad-audit-count", className="muted")], className="toolbar"),
+                grid("ad-audit", [column(c, lang) for c in AUDIT_COLUMNS], rowData=[], style={"height": "48vh"})),
+    ], className="admin")
+
+
+def register(app, ctx) -> None:
+    @app.callback(Output("ad-users", "rowData"), Input("ad-version", "data"))
+    def users(_version):
+        return [{**u, "disabled": bool(u["disabled"]), "demo": bool(u["demo"]),
+                 "locked_until": _when(u["locked_until"])} for u in list_users(ctx.state)]
+
+    @app.callback(Output("ad-status", "children"), Output("ad-version", "data"),
+                  Input("ad-disable", "n_clicks"), Input("ad-enable", "n_clicks"),
+                  State("ad-users", "selectedRows"), State("ad-version", "data"), prevent_initial_call=True)
+    def disable_or_enable(_disable, _enable, selected, version):
+        lang = session.language()
+        username = (selected or [{}])[0].get("username") if isinstance((selected or [{}])[0], dict) else None
+        if not username:
+            return t("admin.pick", lang), dash.no_update
+        if username == session.author():
+            return t("admin.not_self", lang), dash.no_update
+        disable = dash.ctx.triggered_id == "ad-disable"
+        try:
+            set_disabled(ctx.state, username, disable, by=session.author())
+        except ValueError as exc:
+            return str(exc), dash.no_update
+        return t("admin.done", lang), (version or 0) + 1
+
+    @app.callback(Output("ad-audit", "rowData"), Output("ad-audit-count", "children"),
+                  Input("ad-action", "value"), Input("ad-version", "data"))
+    def audit_log(action, _version):
+        rows = audit.recent(ctx.state, LIMIT, action if action in ACTIONS else None)
+        shown = [{**r, "at": _when(r["at"])} for r in rows]
+        return shown, t("admin.audit.count", session.language(), n=len(shown), limit=LIMIT)
+
+
+def _when(seconds: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S") if seconds else None
