@@ -8,8 +8,11 @@ import pandas as pd
 from dash import Input, Output, State, dcc, html
 
 from layers import areas as area_layer
+from layers import alerts as alert_layer
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
+from loop import alerts as loop_alerts
+from loop import workflow
 from pages import alerts, session
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import REPORT_DAY, as_date
@@ -80,13 +83,16 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     ], className="community")
 
 
-def community_figure(ctx, scope, code: str, people, lang: str) -> dict:
-    """The community's township for context, the community highlighted, residences coloured by stage."""
+def community_figure(ctx, scope, code: str, people, found_alerts, lang: str) -> dict:
+    """The community's township for context, the community highlighted, residences coloured by stage, and the
+    community's alerts by kind."""
     township_scope = session.within(scope, code[:9]) or scope
     areas = ctx.query("areas", township_scope, level="communities")
     url = dash.get_asset_url("geo/communities.geojson") + f"?v={ctx.store.version()}"
     traces = [area_layer.outline(url, areas["code"].tolist(), areas["name"].tolist(), highlight=code),
-              *points.residences(people, {s: t(f"stage.{s}", lang) for s in points.STAGE_COLOURS})]
+              *points.residences(people, {s: t(f"stage.{s}", lang) for s in points.STAGE_COLOURS}),
+              *alert_layer.points(found_alerts, {k: t(f"alerts.kind.{k}", lang) for k in loop_alerts.KINDS},
+                                  {s: t(f"alerts.state.{s}", lang) for s in workflow.STATES})]
     mine = areas[areas["code"] == code]
     x0, y0, x1, y1 = bounds_of((mine if len(mine) else areas)["wkb"])
     pad = max(x1 - x0, y1 - y0) * 0.6                       # some neighbours around the community
@@ -146,7 +152,8 @@ def register(app, ctx) -> None:
         if not code or community_scope is None:
             return {}, [], t("community.none", lang)
         people = loop_people(ctx, community_scope, as_of=as_date(date), community=code)
-        return (community_figure(ctx, scope, code, people, lang),
+        session.audit(ctx.state, "people.list", code, {"rows": len(people)})
+        return (community_figure(ctx, scope, code, people, community_alerts(ctx, community_scope, code, date), lang),
                 records(readable(people, lang)[["person_id", *GRID_COLUMNS]]),
                 t("community.count", lang, n=len(people)))
 
@@ -201,11 +208,25 @@ def register(app, ctx) -> None:
         return notes_list(ctx.notes.for_person(person_id), lang), t("note.saved", lang), ""
 
 
+def community_alerts(ctx, scope, code: str, date):
+    """The alerts placed in the community up to the date, with their workflow state."""
+    found = alerts.scoped_alerts(ctx, scope, as_date(date))
+    return found[found["community_code"] == code]
+
+
 def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
-    """(person card with the journey, the person's plan) for `scope` (masked unless it carries an unmask)."""
+    """(person card with the journey and the person's alerts, the person's plan) for `scope` (masked unless it
+    carries an unmask)."""
     as_of = as_date(date)
     journey = ctx.uncached("person_journey", scope, person=person_id, as_of=as_of)
-    return (person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+    found = alerts.scoped_alerts(ctx, scope, as_of)
+    mine = found[found["person_id"] == person_id]
+    listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
+                      f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
+    return ([*person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+             html.H4(t("nav.alerts", lang)),
+             html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
+                                                                                 className="muted")],
             alerts.person_plan_panel(ctx, scope, person_id, as_of, lang))
 
 

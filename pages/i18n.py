@@ -33,6 +33,7 @@ TEXT: dict[str, dict[str, str]] = {
     "unmask.reason": {"zh": "查看完整信息的事由（将记入审计）", "en": "Reason to see full details (audited)"},
     "unmask.button": {"zh": "查看完整信息", "en": "Show full details"},
     "unmask.need_reason": {"zh": "请先填写事由", "en": "State a reason first"},
+    "alerts.none": {"zh": "无预警。", "en": "No alerts."},
     "person.clear": {"zh": "已按事由显示完整信息，本次查看已记入审计。",
                      "en": "Full details shown for the stated reason; this view is in the audit log."},
     "admin.users": {"zh": "用户", "en": "Users"},

@@ -118,3 +118,29 @@ def test_layers_are_pure_functions():
                                            "lon": [111.0], "lat": [23.0]}),
                              {"imported": "输入", "local": "本土"})
     assert [len(t.lon) for t in cases] == [1, 0]
+
+
+def test_the_drill_down_shows_the_persons_plan(loop_login, synthetic_store):
+    pid, code = synthetic_store.reader().execute(
+        "SELECT person_id, community_code FROM quarantines WHERE district_code = '450403' ORDER BY person_id"
+        " LIMIT 1").fetchone()
+    police = loop_login("police", "450403")
+    out = police.call("cm-person.children", {"cm-grid.selectedRows": [{"person_id": pid}]},
+                      {"cm-community.value": code, "cm-date.date": "2020-04-30"}).outputs
+    plan = str(out["cm-plan.children"])
+    assert "al-plan-card" in plan and TEXT["plan.quarantine"]["zh"] in plan and TEXT["plan.next"]["zh"] in plan
+
+
+
+def test_the_drill_down_shows_the_communitys_alerts_on_the_map_and_the_persons_in_the_card(loop_login,
+                                                                                           synthetic_store):
+    police = loop_login("police", "450403")
+    row = next(r for r in show(police)["al-grid.rowData"] if r["kind"] == TEXT["alerts.kind.leak_arrival"]["zh"])
+    code = synthetic_store.reader().execute("SELECT community_code FROM persons WHERE person_id = ?",
+                                            [row["person_id"]]).fetchone()[0]
+    where = {"cm-community.value": code, "cm-date.date": "2020-04-30"}
+    figure = police.call("cm-map.figure", where).outputs["cm-map.figure"]
+    assert TEXT["alerts.kind.leak_arrival"]["zh"] in [d.get("name") for d in figure["data"]]
+    card = police.call("cm-person.children", {"cm-grid.selectedRows": [{"person_id": row["person_id"]}]},
+                       where).outputs["cm-person.children"]
+    assert "person-alerts" in str(card) and TEXT["alerts.kind.leak_arrival"]["zh"] in str(card)
