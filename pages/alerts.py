@@ -239,6 +239,7 @@ def register(app, ctx) -> None:
         if states:
             keep &= frame["state"].isin(states)
         listed = frame[keep]
+        session.audit(ctx.state, "people.list", "alerts", {"as_of": as_of, "rows": len(listed)})
         rows = records(readable(listed, lang)[["person_id", *GRID_COLUMNS]].iloc[::-1])
         figure = alerts_figure(ctx, scope, frame, listed, as_of, shown or [], lang)
         return rows, counts_table(frame, lang), figure, t("alerts.count", lang, n=len(listed), total=len(frame))

@@ -95,6 +95,9 @@ def register(app, ctx) -> None:
         home_rows = records(home[list(HOME_COLUMNS)])
         if not scope.sees_people:                      # leadership: the counts above, never the lists of people
             watch_rows, home_rows = [], []
+        else:
+            session.audit(ctx.state, "people.list", "quarantine",
+                          {"as_of": as_of, "rows": len(watch_rows) + len(home_rows)})
         return (cards, t("quarantine.over_capacity", lang, n=len(over)), over_style, occupancy, calendar_figure,
                 watch_rows, t("quarantine.watch.none", lang) if watch.empty else t("quarantine.watch.count", lang,
                                                                                               n=len(watch)),
