@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from layers import points as point_layer
 from layers.basemap import TEMPLATE
 
 KIND_COLOURS = {"return": "#6a1b9a", "leak_arrival": "#ef6c00", "leak_quarantine": "#d84315",
                 "leak_release": "#8d6e63", "leak_temperature": "#f9a825", "fever": "#c62828"}
+ALERT_COLOUR = "#c2185b"            # apart from the orange-red classes of the areas under it
 FUNNEL_COLOURS = ["#6a1b9a", "#1565c0", "#00838f", "#d84315", "#2e7d32"]
 
 
@@ -32,6 +34,23 @@ def points(frame: pd.DataFrame, kind_labels: dict[str, str], state_labels: dict[
             hovertemplate=f"{label}<br>%{{customdata[1]}} · %{{customdata[2]}}<br>%{{customdata[3]}}"
                           "<br>%{customdata[4]}<extra></extra>"))
     return traces
+
+
+def by_place(rows: pd.DataFrame, places, kind_labels: dict[str, str], at=None) -> dict[str, list]:
+    """Alerts counted per place (layers.points.tally) from alert rows (kind, raised_at, community_code) and places
+    (layers.points.area_points of the communities, or of other areas with `at`): how many,
+    the latest day raised, and how many of each kind. `at`: each row's place (layers.points.positions), by
+    default its community's. Rows with no place are left out; nothing about a person is kept."""
+    where = point_layer.positions(places, rows["community_code"]) if at is None else at
+    order = {k: kind_labels.get(k, k) for k in KIND_COLOURS}
+    return point_layer.tally(places, where, rows["raised_at"], rows["kind"], order)
+
+
+def place_points(rows: pd.DataFrame, places, kind_labels: dict[str, str], label: str,
+                 latest_label: str, visible: bool = True, at=None) -> dict:
+    """The alerts of `rows` as one point layer of counts per place (by_place): for leadership, no person."""
+    return point_layer.place_counts(by_place(rows, places, kind_labels, at), label, ALERT_COLOUR, latest_label,
+                                    visible)
 
 
 def funnel_with_leaks(stages: list[tuple[str, int]], leaks: list[int], leak_label) -> dict:

@@ -12,14 +12,19 @@ from layers.classes import Classes, choropleth_colours
 LINE = {"color": "#607d8b", "width": 0.8}
 
 
-def choropleth_props(codes: list[str], names: list[str], values, classes: Classes, label: str) -> dict:
-    """The choropleth properties that change with data: locations, class index, value, colours, hover.
-    Plain lists (no frames): this runs on every recolour."""
+def choropleth_props(codes: list[str], names: list[str], values, classes: Classes, label: str,
+                     notes: list[str] | None = None) -> dict:
+    """The choropleth properties that change with data: locations, class index, value, colours, hover (with a
+    line of `notes`, one per area, when given). Plain lists (no frames): this runs on every recolour."""
     values = [int(v) for v in values]
-    return {"locations": list(codes), "z": classes.index(values).tolist(),
-            "customdata": [[n, v] for n, v in zip(names, values)],
-            "hovertemplate": f"%{{customdata[0]}}<br>{label}: %{{customdata[1]:,}}<extra></extra>",
-            **choropleth_colours(classes)}
+    hover = f"%{{customdata[0]}}<br>{label}: %{{customdata[1]:,}}"
+    if notes is None:
+        custom = [[n, v] for n, v in zip(names, values)]
+    else:
+        custom = [[n, v, x] for n, v, x in zip(names, values, notes)]
+        hover += "<br>%{customdata[2]}"
+    return {"locations": list(codes), "z": classes.index(values).tolist(), "customdata": custom,
+            "hovertemplate": hover + "<extra></extra>", **choropleth_colours(classes)}
 
 
 def choropleth(geojson_url: str, props: dict) -> go.Choroplethmap:

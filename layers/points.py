@@ -1,9 +1,11 @@
-"""Point layers: joint checkpoints, quarantine sites and residences of people in the loop."""
+"""Point layers: joint checkpoints, quarantine sites, residences of people in the loop, and counts per place
+(aggregates that carry no person: the leadership's alert and case layers)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 CHECKPOINT = "#1565c0"
 SITE = "#2e7d32"
@@ -13,7 +15,7 @@ STAGE_COLOURS = {"abroad": "#6a1b9a", "entered": "#1565c0", "arrived": "#00838f"
 
 def sizes(volume: pd.Series, smallest: float = 7, largest: float = 34) -> list[float]:
     """Marker diameters with area proportional to volume."""
-    v = volume.to_numpy(dtype=float)
+    v = np.asarray(volume, dtype=float)
     top = v.max() if len(v) and v.max() > 0 else 1.0
     return (smallest + (largest - smallest) * np.sqrt(v / top)).round(1).tolist()
 
@@ -58,3 +60,63 @@ def residences(frame: pd.DataFrame, stage_labels: dict[str, str]) -> list[go.Sca
             customdata=list(zip(rows["person_id"].tolist(), rows["name"])),
             hovertemplate=f"%{{customdata[1]}} · {stage_labels[stage]}<extra></extra>"))
     return traces
+
+
+def area_points(areas: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Columns code, name, lon, lat (plain arrays: they are indexed on every date change) of a point inside each
+    area (areas rows with WKB): where counts per area are drawn. Rounded to 5 decimals (about a metre): the
+    point stands for the area, not for anybody's address."""
+    geoms = shapely.point_on_surface(shapely.from_wkb(np.asarray([bytes(w) for w in areas["wkb"]], dtype=object)))
+    return {"code": areas["code"].to_numpy(dtype=object), "name": areas["name"].to_numpy(dtype=object),
+            "lon": shapely.get_x(geoms).round(5), "lat": shapely.get_y(geoms).round(5)}
+
+
+PLACE_COLUMNS = ("place", "lon", "lat", "count", "latest", "detail")
+
+
+def positions(places, codes) -> np.ndarray:
+    """The row of places (area_points) of each code, -1 where none."""
+    return pd.Index(np.asarray(places["code"], dtype=object)).get_indexer(np.asarray(codes, dtype=object))
+
+
+def tally(places, where, when, kinds=None, kind_labels: dict[str, str] | None = None) -> dict[str, list]:
+    """Rows counted per place (PLACE_COLUMNS as plain lists, places with any row only): each row given by its
+    place (`where`: rows of places (area_points) from `positions`, -1 = none, left out), its date (`when`) and,
+    with `kind_labels` (kind -> label, in the order to list them), its kind: `detail` then says how many of
+    each. Plain arrays (this runs on every date change): nothing but the place, count, latest date and kinds is
+    kept."""
+    index = np.asarray(where, dtype=np.int64)
+    order = list(kind_labels or {None: ""})
+    kind = (pd.Index(order).get_indexer(np.asarray(kinds, dtype=object)) if kind_labels
+            else np.zeros(len(index), dtype=np.int64))
+    when = pd.Series(when)
+    when = when if pd.api.types.is_datetime64_any_dtype(when) else pd.to_datetime(when)
+    days = np.asarray(when.to_numpy(), dtype="datetime64[D]").astype(np.int64)
+    ok = (index >= 0) & (kind >= 0)
+    index, kind, days = index[ok], kind[ok], days[ok]
+    size = len(places["code"])
+    counts = np.bincount(index * len(order) + kind, minlength=size * len(order)).reshape(size, -1)
+    latest = np.full(size, np.iinfo(np.int64).min)
+    np.maximum.at(latest, index, days)
+    keep = np.flatnonzero(counts.sum(axis=1))
+    detail = ([" · ".join(f"{kind_labels[k]} {n:,}" for k, n in zip(order, row) if n) for row in counts[keep].tolist()]
+              if kind_labels else [""] * len(keep))
+    return {"place": np.asarray(places["name"], dtype=object)[keep].tolist(),
+            "lon": np.asarray(places["lon"])[keep].tolist(), "lat": np.asarray(places["lat"])[keep].tolist(),
+            "count": counts[keep].sum(axis=1).tolist(),
+            "latest": np.datetime_as_string(latest[keep].astype("datetime64[D]")).tolist(), "detail": detail}
+
+
+def place_counts(frame, label: str, colour: str, latest_label: str, visible: bool = True) -> dict:
+    """Counts per place (frame or mapping of PLACE_COLUMNS, as tally gives; detail may be ''), sized by count,
+    as a plain scattermap trace
+    (built on every date change: plotly's validated objects cost ten times more). Hover: the layer, the place,
+    the count, the latest date and the detail — aggregates only, never a person, an id or an address, so the
+    layer may be shown to anyone who sees the area."""
+    return {"type": "scattermap", "mode": "markers", "name": label, "visible": visible,
+            "lon": list(frame["lon"]), "lat": list(frame["lat"]),
+            "marker": {"size": sizes(frame["count"], 8, 24), "color": colour, "opacity": 0.8},
+            "customdata": [[p, int(n), d, x] for p, n, d, x in zip(frame["place"], frame["count"], frame["latest"],
+                                                                     frame["detail"])],
+            "hovertemplate": f"{label}<br>%{{customdata[0]}}: %{{customdata[1]:,}}<br>{latest_label} "
+                             "%{customdata[2]}<br>%{customdata[3]}<extra></extra>"}

@@ -107,6 +107,26 @@ TEXT: dict[str, dict[str, str]] = {
     "metric.entered": {"zh": "累计入境", "en": "Entered, cumulative"},
     "metric.in_quarantine": {"zh": "正在隔离", "en": "In quarantine"},
     "metric.checkpoint_volume": {"zh": "检测站查验量", "en": "Checkpoint volume"},
+    "metric.alerts": {"zh": "预警与脱管", "en": "Alerts and leaks"},
+    "metric.risk": {"zh": "社区风险", "en": "Community risk"},
+    "metric.risk.areas": {"zh": "中高风险村（社区）数", "en": "Communities at medium or high risk"},
+    "legend.alerts": {"zh": "未办结的回梧预警 + 脱管人次（超过环节时限：入境48小时未抵梧、抵梧6小时未隔离、"
+                            "满14天未解除、居家漏报体温），按所在区域计。",
+                      "en": "Return alerts not closed + leaks (a stage deadline missed: not arrived 48 h after "
+                            "entry, not quarantined 6 h after arrival, not released after day 14, a missed "
+                            "temperature report), counted where they are placed."},
+    "legend.risk.areas": {"zh": "每个区域内中、高风险村（社区）的个数；悬停可见高、中风险各几个。下钻到镇街可见各村（社区）的风险等级及原因。",
+                          "en": "How many communities in each area are at medium or high risk (hover: how many "
+                                "high, how many medium). Drill down to a township to see each community's level "
+                                "and its reasons."},
+    "legend.risk.communities": {"zh": "村（社区）风险等级，悬停可见得分及原因。",
+                                "en": "Each community's risk level; hover for its score and reasons."},
+    "points.latest": {"zh": "最近", "en": "latest"},
+    "points.def": {"zh": "预警、病例图层按村（社区）汇总：只显示地点、类型、日期和数量。",
+                   "en": "Alert and case layers are counted per community: place, kind, date and count only."},
+    "funnel.leaks.def": {"zh": "脱管 = 超过下一环节时限的人数（入境48小时未抵梧、抵梧6小时未隔离、满14天+1天未解除）。",
+                         "en": "Leaks = people who missed the next stage's deadline (arrive within 48 h of entry, "
+                               "quarantine within 6 h of arrival, release by day 14 + 1)."},
     "classes": {"zh": "分级", "en": "Classes"},
     "classes.quantile": {"zh": "分位数", "en": "Quantile"},
     "classes.natural": {"zh": "自然断点", "en": "Natural breaks"},

@@ -100,3 +100,53 @@ def test_the_language_switch_relabels_every_label(browser):
     browser.find_element("#lang-zh").click()
     wait_until(lambda: browser.find_element("#app-title").text == "梧州市境外输入闭环管控态势图", message="Chinese")
     assert severe_errors(browser) == []
+
+
+def map_traces(duo) -> list:
+    """name, visible and number of points of each trace of the overview map."""
+    return duo.driver.execute_script(
+        "return document.querySelector('#ov-map .js-plotly-plot').data.map("
+        "d => [d.name, d.visible === undefined ? true : d.visible, (d.locations || d.lon || []).length]);")
+
+
+def alert_total(duo) -> int:
+    """The alerts counted by the alert point layer (the sum of its places' counts)."""
+    return duo.driver.execute_script(
+        "const d = document.querySelector('#ov-map .js-plotly-plot').data[3];"
+        "return (d.customdata || []).reduce((n, c) => n + c[1], 0);")
+
+
+def click_option(duo, control: str, label: str) -> None:
+    duo.driver.find_element("xpath", f"//*[@id='{control}']//label[contains(., '{label}')]").click()
+
+
+def test_risk_metric_and_the_loop_point_layers(browser):
+    """Risk on the map (districts by their communities at medium or high risk), the alert layer on, the case
+    layers off, the date moved: every step redraws without a console error."""
+    from pages.i18n import t
+
+    open_page(browser, "/")
+    wait_for_map(browser, "ov-map")
+    severe_errors(browser)                                               # start clean
+    click_option(browser, "ov-metric", t("metric.risk"))
+    wait_until(lambda: t("legend.risk.areas") in browser.find_element("#ov-legend").text, message="risk legend")
+    wait_until(lambda: t("metric.risk.areas") in browser.driver.execute_script(
+        "return document.querySelector('#ov-map .js-plotly-plot').data[0].hovertemplate;"), message="risk hover")
+    assert [n for n, _, _ in map_traces(browser)][3:] == [t("layer.alerts"), t("layer.cases_imported"),
+                                                          t("layer.cases_local")]
+    click_option(browser, "ov-points", t("layer.alerts"))
+    wait_until(lambda: map_traces(browser)[3][1] is True and map_traces(browser)[3][2] > 0, message="alerts shown")
+    click_option(browser, "ov-points", t("layer.cases_imported"))
+    click_option(browser, "ov-points", t("layer.cases_local"))
+    wait_until(lambda: [v for _, v, _ in map_traces(browser)[4:]] == [False, False], message="cases hidden")
+    before = alert_total(browser)
+    handle = browser.find_element("#ov-day [role='slider']")
+    handle.click()
+    for _ in range(40):
+        handle.send_keys("\ue012")                                   # arrow left: 40 days back
+    wait_until(lambda: browser.find_element("#ov-day-label").text == "2020-02-18", message="label 02-18")
+    wait_until(lambda: 0 < alert_total(browser) < before, message="fewer alerts 40 days earlier")
+    wait_for_map(browser, "ov-map")
+    wait_until(lambda: "脱管" in browser.find_element("#ov-funnel").text, message="leaks in the funnel")
+    assert severe_errors(browser) == []
+    screenshot(browser, "overview-risk")
