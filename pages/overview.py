@@ -5,18 +5,15 @@ Drill-down: a dcc.Store holds the path of codes clicked so far ([] city -> [dist
 township]); the map shows the children of the last code. The path is only a wish: every callback narrows
 the session's scope to it with `session.within`, so a forged path shows nothing outside the jurisdiction.
 
-The loop on the map (metrics "alerts" and "risk", the alert and case point layers, the funnel's leaks) is shown
-to leadership, so it is counted per place: no name, id, phone or address ever leaves this module.
+The loop on the map (metrics "alerts" and "risk", the alert and case point layers, the funnel's leaks) comes
+from pages/loop_map.py, counted per place: no name, id, phone or address reaches the overview.
 """
 from __future__ import annotations
 
-import atexit
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 import dash
-import numpy as np
 import pandas as pd
 from dash import Input, Output, Patch, State, dcc, html
 
@@ -27,11 +24,12 @@ from layers import risk as risk_layer
 from layers.basemap import bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from loop.deadlines import Deadlines
 from pages import session
 from pages.components import card, chart, map_graph, section
-from pages.context import REPORT_DAY, MetricTable, day, day_index
+from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
+from pages.loop_map import (DAYS, POINT_LEVELS, case_rows, counted, funnel_leaks, inside, loop_as_of, metric_values,
+                            places, risk_counts, risk_scores, warm)
 from queries.dashboard import LEVELS, METRICS, PERIOD_END
 from queries.figures import PERIOD_START
 
@@ -42,52 +40,6 @@ POINT_LAYERS = ("checkpoints", "sites", "alerts", "cases_imported", "cases_local
 DATED_LAYERS = ("alerts", "cases_imported", "cases_local")                           # these change with the date
 SHOWN_LAYERS = ("checkpoints", "sites", "cases_imported", "cases_local")             # at first
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
-DAYS = (PERIOD_END - PERIOD_START).days + 1
-CODE_LENGTH = {"all": 0, "districts": 6, "townships": 9, "communities": 12}          # codes nest by prefix
-POINT_LEVELS = ("townships", "communities")
-CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "communities": "community_code"}
-
-
-# ------------------------------------------------------------------------------------------ loop data
-# The overview replays the loop day by day, so it never runs the loop queries once per day: it runs them once,
-# as of the period's last day, and keeps with each alert the first as-of day whose alerts include it. Return
-# alerts and fevers count from the day raised; a leak from the day its deadline passes: the day of `due_at` for
-# a deadline to be met before it (arrival, quarantine: queries/leaks_as_of.sql keeps `due_at < as_of + 1`), the
-# day before a midnight deadline to be met by it (release, a day's temperature report: `due_at <= as_of + 1`).
-BY_MIDNIGHT = ("leak_release", "leak_temperature")
-LOOP_COLUMNS = ("alert_id", "kind", "person_id", "raised_at", "community_code", "township_code", "district_code")
-
-
-_threads: list[threading.Thread] = []
-_stopping = threading.Event()
-
-
-def background(work, name: str) -> None:
-    """Run `work` in a daemon thread that the interpreter's exit waits for (a DuckDB query cut off by the exit
-    aborts the process); loops in `work` stop early once `_stopping` is set."""
-    thread = threading.Thread(target=work, daemon=True, name=name)
-    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
-    thread.start()
-
-
-@atexit.register
-def _stop_background() -> None:
-    _stopping.set()
-    for thread in list(_threads):
-        thread.join(timeout=30)
-
-
-_computing: dict = {}
-_computing_lock = threading.Lock()
-
-
-def cached_once(ctx, key: tuple, compute):
-    """ctx.cache.get, computed by one thread at a time (the page's warm-up and its first callbacks ask for the
-    same loop rows at once: the others wait for the one computation instead of repeating it)."""
-    with _computing_lock:
-        lock = _computing.setdefault((id(ctx.cache), key), threading.Lock())
-    with lock:
-        return ctx.cache.get(key, compute)
 
 
 def as_of_day(value) -> dt.date:
@@ -95,162 +47,11 @@ def as_of_day(value) -> dt.date:
     return day(min(max(int(value or 0), 0), DAYS - 1))
 
 
-def deadlines() -> Deadlines:
-    return Deadlines.from_env()
-
-
-def loop_rows(ctx, scope) -> pd.DataFrame:
-    """Every alert of the scope up to the end of the period (loop.alerts.collect as of PERIOD_END) without any
-    person-level field but the internal person_id, with `shown_day`: the index of the first as-of day whose
-    alerts include it, and `place_<level>`: its township's / community's row in places(ctx, scope, level) (-1:
-    none). Cached per snapshot."""
-    found = deadlines()
-
-    def compute(_conn):
-        frame = alerts.collect(ctx.query, scope, PERIOD_END, found)[list(LOOP_COLUMNS)]
-        raised = pd.to_datetime(frame["raised_at"])
-        early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
-        shown = ((raised - early).dt.normalize() - pd.Timestamp(PERIOD_START)).dt.days
-        where = {f"place_{level}": points.positions(places(ctx, scope, level), frame[CODE_COLUMN[level]])
-                 for level in POINT_LEVELS}
-        return frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"), **where)
-    return cached_once(ctx, ("overview.loop", scope, found), compute)
-
-
-def loop_as_of(rows: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The rows of loop_rows that the loop's queries return as of the end of `as_of`."""
-    return rows[rows["shown_day"].to_numpy() <= day_index(as_of)]
-
-
-def workflow_version(ctx) -> int:
-    """The alert workflow's last step (steps are append-only): cached figures that use alert states follow it."""
-    return int(ctx.state.query("SELECT coalesce(max(id), 0) AS v FROM alert_actions")[0]["v"])
-
-
-def loop_states(ctx, scope) -> pd.DataFrame:
-    """loop_rows with each alert's current workflow state (loop.alerts.with_state), cached per snapshot and
-    workflow step."""
-    version = workflow_version(ctx)
-    return cached_once(ctx, ("overview.loop_states", scope, deadlines(), version),
-                       lambda _conn: alerts.with_state(loop_rows(ctx, scope), ctx.state, PERIOD_END))
-
-
-def counted_alerts(rows: pd.DataFrame) -> pd.DataFrame:
-    """What the "alerts" metric and point layer count: return alerts not closed, and every leak."""
-    kind = rows["kind"]
-    return rows[((kind == "return") & (rows["state"] != "closed")) | kind.str.startswith("leak_")]
-
-
-def counted(ctx, scope) -> pd.DataFrame:
-    """counted_alerts of the scope's loop_states, cached per snapshot and workflow step."""
-    return ctx.cache.get(("overview.counted", scope, deadlines(), workflow_version(ctx)),
-                         lambda _conn: counted_alerts(loop_states(ctx, scope)))
-
-
-def funnel_leaks(ctx, scope, path: list[str], as_of) -> list[int]:
-    """Leaks between the funnel's stages in the area `path` ends in as of `as_of`: distinct people per stage in
-    the order of loop.alerts.FUNNEL_LEAKS, as loop.alerts.funnel_leaks counts them. From the loop rows cached per
-    snapshot (no query per day), as plain arrays kept per area: a date change costs a fraction of a millisecond."""
-    def compute(_conn):
-        rows = inside(loop_rows(ctx, scope), path)
-        leaks = rows[rows["kind"].str.startswith("leak_")]
-        return (leaks["kind"].str.removeprefix("leak_").to_numpy(dtype=object),
-                leaks["person_id"].to_numpy(dtype=np.int64), leaks["shown_day"].to_numpy(dtype=np.int64))
-    stage, person, shown = ctx.cache.get(("overview.leaks", scope, tuple(path), deadlines()), compute)
-    now = shown <= day_index(as_of)
-    return [int(np.unique(person[now & (stage == name)]).size) if name else 0 for name in alerts.FUNNEL_LEAKS]
-
-
-def alerts_table(ctx, scope, level: str) -> MetricTable:
-    """The "alerts" metric per area of `level` ('all' or one of LEVELS) and day: counted_alerts placed in the
-    area (by the alert's own codes) that the alerts page lists as of that day. Cached per snapshot and workflow
-    step; a date change is then a lookup like any other metric."""
-    version = workflow_version(ctx)
-
-    def compute(_conn):
-        rows = counted(ctx, scope)
-        codes = pd.Series("all", index=rows.index) if level == "all" else rows[CODE_COLUMN[level]]
-        rows, codes = rows[codes.notna()], codes[codes.notna()]
-        known = sorted(set(codes))
-        values = np.zeros((len(known), DAYS), dtype=np.int64)
-        np.add.at(values, (pd.Index(known).get_indexer(codes), rows["shown_day"].clip(upper=DAYS - 1).to_numpy()), 1)
-        return MetricTable(known, np.cumsum(values, axis=1))
-    return ctx.cache.get(("overview.alerts", scope, level, deadlines(), version), compute)
-
-
-class RiskDays:
-    """Community risk scores (loop.risk.score) per as-of day for one scope and snapshot: a day is scored when
-    first asked for, `fill` scores the rest of the period in the background, so that moving the date on the risk
-    map is a lookup. The inputs (queries/risk_inputs.sql) are kept per day; the scores per workflow step."""
-
-    def __init__(self, ctx, scope, fever: float):
-        self.ctx, self.scope, self.fever = ctx, scope, fever
-        self.inputs: dict[int, pd.DataFrame] = {}
-        self.scores: dict[tuple[int, int], pd.DataFrame] = {}        # (workflow step, day) -> scores
-        self.version = None
-        self.filling: int | None = None
-        self.lock = threading.Lock()
-
-    def on(self, rows: pd.DataFrame, version: int, index: int) -> pd.DataFrame:
-        """The scores as of day `index` given loop_states rows of workflow step `version`."""
-        with self.lock:
-            if version != self.version:
-                self.version = version
-                self.scores = {k: v for k, v in self.scores.items() if k[0] == version}
-            found = self.scores.get((version, index))
-        if found is not None:
-            return found
-        as_of = day(index)
-        inputs = self.inputs.get(index)
-        if inputs is None:
-            inputs = self.inputs[index] = risk.inputs(self.ctx.uncached, self.scope, as_of, fever=self.fever)
-        columns = rows[["kind", "state", "raised_at", "community_code", "shown_day"]]
-        found = risk.score(inputs, columns[columns["shown_day"].to_numpy() <= index], as_of)
-        with self.lock:
-            if version == self.version:
-                self.scores[(version, index)] = found
-        return found
-
-    def fill(self, rows: pd.DataFrame, version: int, start: int = 0) -> None:
-        """Score every day of the period for workflow step `version` in the background (once per step), from day
-        `start` on first (where a replay goes), then back."""
-        with self.lock:
-            if self.filling == version:
-                return
-            self.filling = version
-
-        snapshot = self.ctx.store.version()
-
-        def work():
-            for index in [*range(start, DAYS), *range(start - 1, -1, -1)]:
-                if self.version != version or self.ctx.store.version() != snapshot or _stopping.is_set():
-                    return                              # a newer step or snapshot: its own fill takes over
-                self.on(rows, version, index)
-        background(work, "overview-risk")
-
-
-def risk_scores(ctx, scope, as_of) -> pd.DataFrame:
-    """loop.risk scores per community for `scope` as of `as_of` (community_code, score, level, reasons) — the
-    same as pages.alerts.risk_scores, from the cached loop rows and a cached per-day store of inputs."""
-    found = deadlines()
-    days = ctx.cache.get(("overview.risk", scope, found), lambda _conn: RiskDays(ctx, scope, found.fever_celsius))
-    version = workflow_version(ctx)
-    rows = loop_states(ctx, scope)
-    scores = days.on(rows, version, day_index(as_of))
-    days.fill(rows, version, day_index(as_of))
-    return scores
-
-
-def risk_counts(scores: pd.DataFrame, level: str, codes) -> tuple[np.ndarray, np.ndarray]:
-    """(medium, high): how many communities at each level lie in each area of `codes` (of `level`). A loop over
-    the few scored communities (faster than pandas on string columns, and this runs on every date change)."""
-    length, row = CODE_LENGTH[level], {code: i for i, code in enumerate(codes)}
-    counts = {"medium": np.zeros(len(row), dtype=np.int64), "high": np.zeros(len(row), dtype=np.int64)}
-    for code, found in zip(scores["community_code"].tolist(), scores["level"].tolist()):
-        i = row.get(code[:length] if length else "all")
-        if found in counts and i is not None:
-            counts[found][i] += 1
-    return counts["medium"], counts["high"]
+# ------------------------------------------------------------------------------------------ map data
+def point_level(path: list[str]) -> str:
+    """Where the alert and case layers count: by township on the city map (a few dozen points, not hundreds,
+    over the districts), by community once drilled into a district."""
+    return POINT_LEVELS[min(len(path), 1)]
 
 
 def risk_labels(lang: str) -> dict[str, str]:
@@ -259,46 +60,6 @@ def risk_labels(lang: str) -> dict[str, str]:
             "none": t("risk.none", lang), "score": t("risk.score", lang)}
 
 
-def metric_values(ctx, scope, level: str, metric: str, as_of, codes) -> np.ndarray:
-    """The values of a map metric (MAP_METRICS) at the end of `as_of` for the areas `codes` of `level`: the
-    store's metrics, "alerts" (return alerts not closed + leaks), and "risk": a community's score, an area's
-    number of communities at medium or high risk."""
-    if metric == "alerts":
-        return alerts_table(ctx, scope, level).on(as_of, codes)
-    if metric == "risk":
-        scores = risk_scores(ctx, scope, as_of)
-        if level == "communities":
-            return scores.set_index("community_code")["score"].reindex(list(codes), fill_value=0).to_numpy()
-        medium, high = risk_counts(scores, level, codes)
-        return medium + high
-    return ctx.metric_on(scope, level, metric, as_of, codes)
-
-
-def places(ctx, scope, level: str) -> dict[str, np.ndarray]:
-    """A point inside each area of `level` of the scope (layers.points.area_points), where counts are drawn."""
-    return ctx.cache.get(("overview.places", scope, level),
-                         lambda _conn: points.area_points(ctx.query("areas", scope, level=level)))
-
-
-def point_level(path: list[str]) -> str:
-    """Where the alert and case layers count: by township on the city map (a few dozen points, not hundreds,
-    over the districts), by community once drilled into a district."""
-    return POINT_LEVELS[min(len(path), 1)]
-
-
-def warm(ctx, scope) -> None:
-    """Compute the loop rows, their states and the community points in the background, once per snapshot."""
-    def start(_conn):
-        def work():
-            counted(ctx, scope)
-            case_rows(ctx, scope)
-            risk_scores(ctx, scope, REPORT_DAY)             # and so every day's scores, in the background
-        background(work, "warm-overview")
-        return True
-    ctx.cache.get(("overview.warm", scope), start)
-
-
-# ------------------------------------------------------------------------------------------ map data
 def home_path(scope) -> list[str]:
     """Where the caller's map starts: their own district or township, else the city."""
     return [c for c in (scope.district_code, scope.township_code) if c]
@@ -317,12 +78,6 @@ class MapData:
     legend: list          # (colour, span or class, number of areas) per class
     unplaced: int         # counted in the current area but in none of its sub-areas (rows without their code)
     note: str | None = None
-
-
-def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:
-    """Rows (with district_code, township_code) of a query for the caller's scope that lie in the area the path
-    ends in. Display only: the query has already applied the scope."""
-    return frame[frame[("district_code", "township_code")[len(path) - 1]] == path[-1]] if path else frame
 
 
 def areas_in(ctx, scope, level: str, path: list[str]) -> pd.DataFrame:
@@ -369,21 +124,6 @@ def static_traces(ctx, scope, path, lang, shown) -> list:
     return [points.checkpoints(cps, labels, visible="checkpoints" in shown, volumes=False).to_plotly_json(),
             points.quarantine_sites(sites, t("layer.sites", lang), visible="sites" in shown,
                                     occupancy=False).to_plotly_json()]
-
-
-def case_rows(ctx, scope) -> pd.DataFrame:
-    """Confirmed cases of the scope up to the end of the period (queries/risk_cases.sql) with no case id and no
-    person: kind, area codes, `shown_day` (the as-of day from which each counts) and `place_<level>` as in
-    loop_rows. Cached per snapshot."""
-    def compute(_conn):
-        found = ctx.query("risk_cases", scope, as_of=PERIOD_END)
-        shown = (pd.to_datetime(found["confirmed_on"]) - pd.Timestamp(PERIOD_START)).dt.days
-        where = {f"place_{level}": points.positions(places(ctx, scope, level), found[CODE_COLUMN[level]])
-                 for level in POINT_LEVELS}
-        return pd.DataFrame({"kind": found["kind"], "confirmed_on": pd.to_datetime(found["confirmed_on"]),
-                             **{c: found[c] for c in CODE_COLUMN.values()},
-                             "shown_day": shown.clip(lower=0).astype("int64"), **where})
-    return cached_once(ctx, ("overview.cases", scope), compute)
 
 
 def dated_traces(ctx, scope, path, lang, shown, as_of, only=DATED_LAYERS) -> dict:

@@ -2,7 +2,6 @@
 import pytest
 
 from tests.browser.helpers import open_page, screenshot, severe_errors, started, wait_for_map, wait_until
-from tests.queries.synthetic import app_config, synthetic_store  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from layers import points
 from layers.risk import CLASSES
 from loop import alerts, workflow
 from pages import alerts as alerts_page
-from pages import overview
+from pages import loop_map, overview
 from pages.context import AppContext, day_index
 from pages.i18n import t
 from pages.session import within
@@ -85,11 +85,11 @@ def test_the_period_rows_give_the_loop_queries_of_every_day(ctx):
     every day they are exactly the alerts (return, leaks of every stage, fevers) the queries give that day."""
     kinds_seen = set()
     for scope in (CITY, Scope("police", "450403")):
-        rows = overview.loop_rows(ctx, scope)
-        for index in range(0, overview.DAYS, 3):
-            as_of = overview.day(index)
-            expected = alerts.collect(ctx.query, scope, as_of, overview.deadlines())
-            derived = overview.loop_as_of(rows, as_of)
+        rows = loop_map.loop_rows(ctx, scope)
+        for index in range(0, loop_map.DAYS, 3):
+            as_of = loop_map.day(index)
+            expected = alerts.collect(ctx.query, scope, as_of, loop_map.deadlines())
+            derived = loop_map.loop_as_of(rows, as_of)
             assert sorted(derived["alert_id"]) == sorted(expected["alert_id"]), as_of
             kinds_seen |= set(derived["kind"])
     assert {"return", *LEAK_KINDS} <= kinds_seen             # every rule of the replay was exercised
@@ -104,7 +104,7 @@ def test_the_funnel_shows_the_leaks_alerts_leaks_counts(app, config, ctx):
                                                        "ov-drill.data": {"path": path, "selected": None}})
             texts = funnel.outputs["ov-funnel.figure"]["data"][0]["text"]
             expected = alerts_page.funnel_leaks(ctx, within(CITY, path[-1] if path else None), as_of)
-            assert overview.funnel_leaks(ctx, CITY, path, as_of) == expected
+            assert loop_map.funnel_leaks(ctx, CITY, path, as_of) == expected
             for text, n in zip(texts, expected + [0]):
                 assert (t("funnel.leaks", n=n) in text) if n else ("脱管" not in text)
             shown += sum(expected)
@@ -176,14 +176,14 @@ def test_point_layers_count_per_place_and_carry_no_person(app, config, ctx, loop
     cases = conn.execute(f"SELECT kind, count(*) FROM cases WHERE {inside} GROUP BY kind").fetchall()
     for kind, n in cases:
         assert sum(c[1] for c in layers[f"cases_{kind}"]["customdata"]) == n
-    counted = overview.inside(overview.counted_alerts(overview.loop_states(ctx, CITY)), path)
-    assert sum(c[1] for c in layers["alerts"]["customdata"]) == counted[overview.CODE_COLUMN[level]].notna().sum()
+    counted = loop_map.inside(loop_map.counted_alerts(loop_map.loop_states(ctx, CITY)), path)
+    assert sum(c[1] for c in layers["alerts"]["customdata"]) == counted[loop_map.CODE_COLUMN[level]].notna().sum()
 
 
 def test_a_date_change_sends_only_the_dated_layers_shown_within_budget(app, config):
     client = as_user(app, config, "leadership")
     for index in range(day_index(dt.date(2020, 3, 1)), day_index(dt.date(2020, 3, 11))):
-        ops, reply = recolour(client, [], "alerts", overview.day(index), shown=("sites", "alerts", "cases_local"),
+        ops, reply = recolour(client, [], "alerts", loop_map.day(index), shown=("sites", "alerts", "cases_local"),
                               changed="ov-day.value")
         assert {loc[:2] for loc in ops} == {("data", 0), ("data", 3), ("data", 5)}
         assert reply.size < 50_000                          # the response budget; time is for bench/
@@ -193,7 +193,7 @@ def test_closing_an_alert_takes_it_off_the_map(app, config, ctx):
     client = as_user(app, config, "leadership")
     as_of = dt.date(2020, 4, 30)
     before, _ = recolour(client, [], "alerts", as_of)
-    rows = overview.loop_states(ctx, CITY)
+    rows = loop_map.loop_states(ctx, CITY)
     target = rows[(rows["kind"] == "return") & (rows["state"] != "closed")].iloc[0]
     for action, extra in (("assign", {"assignee": "万秀分局"}), ("acknowledge", {}), ("close", {"reason": "resolved"})):
         assert workflow.act(ctx.state, "test", [target["alert_id"]], action, **extra).done
@@ -207,7 +207,7 @@ def test_ranked_communities_by_alerts_and_by_risk_score(app, config, ctx):
     client = as_user(app, config, "leadership")
     as_of = dt.date(2020, 3, 29)
     drill = {"path": [], "selected": None}
-    counted = overview.loop_as_of(overview.counted_alerts(overview.loop_states(ctx, CITY)), as_of)
+    counted = loop_map.loop_as_of(loop_map.counted_alerts(loop_map.loop_states(ctx, CITY)), as_of)
     per_community = counted.groupby("community_code").size()
     scores = alerts_page.risk_scores(ctx, CITY, as_of).set_index("community_code")["score"]
     for metric, expected in (("alerts", per_community), ("risk", scores)):
