@@ -46,7 +46,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
 def register(app, ctx) -> None:
     @app.callback(Output("ad-users", "rowData"), Input("ad-version", "data"))
     def users(_version):
-        return [{**u, "disabled": bool(u["disabled"]), "demo": bool(u["demo"]),
+        lang = session.language()
+        return [{**u, "role": t(f"role.{u['role']}", lang), "disabled": bool(u["disabled"]), "demo": bool(u["demo"]),
                  "locked_until": _when(u["locked_until"])} for u in list_users(ctx.state)]
 
     @app.callback(Output("ad-status", "children"), Output("ad-version", "data"),
