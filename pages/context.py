@@ -40,14 +40,27 @@ class AppConfig:
                    **({"secret_key": key.encode()} if key else {}))
 
 
+class _Pending:
+    """A value one thread is computing and others wait for."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.value, self.error = None, None
+
+
 class QueryCache:
     """Query results per published snapshot: a least-recently-used map keyed by the store version.
 
+    A missing key is computed once: callers asking for it meanwhile wait for that result instead of running the
+    same query again (after a new snapshot, every session misses the same keys at once). A waiter that has waited
+    `wait_s` computes on its own, so a computation that itself waits on another can never deadlock.
+
     Results are shared between callers: treat the returned frames and dicts as read-only."""
 
-    def __init__(self, store: Store, size: int = 512):
-        self.store, self.size = store, size
+    def __init__(self, store: Store, size: int = 512, wait_s: float = 30.0):
+        self.store, self.size, self.wait_s = store, size, wait_s
         self._items: OrderedDict = OrderedDict()
+        self._pending: dict[tuple, _Pending] = {}
         self._lock = threading.Lock()
 
     def get(self, key: tuple, compute):
@@ -56,11 +69,29 @@ class QueryCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = compute(self.store.reader())
+            pending = self._pending.get(key)
+            mine = pending is None
+            if mine:
+                pending = self._pending[key] = _Pending()
+        if not mine:
+            if pending.done.wait(self.wait_s) and pending.error is None:
+                return pending.value
+            return compute(self.store.reader())     # it failed (each caller gets its own error) or is stuck
+        try:
+            value = compute(self.store.reader())
+        except BaseException as exc:
+            pending.error = exc
+            with self._lock:
+                self._pending.pop(key, None)
+            pending.done.set()
+            raise
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+            self._pending.pop(key, None)
+        pending.value = value
+        pending.done.set()
         return value
 
 
