@@ -183,8 +183,23 @@ class AppContext:
         threading.Thread(target=work, daemon=True, name="warm-metrics").start()
 
     def headline(self, scope: Scope, as_of: dt.date) -> dict[str, int]:
-        """The headline figures (queries.figures.headline), cached per snapshot."""
-        return self.cache.get(("headline", scope, as_of), lambda conn: headline(conn, scope, as_of))
+        """The headline figures (queries.figures.headline), cached per snapshot; the checkpoint totals (every
+        check up to the date: tens of millions of rows at scale) from the daily counts, kept per snapshot."""
+        def compute(conn):
+            figures = headline(conn, scope, as_of, checks=False)
+            days, totals = self.check_totals(scope)
+            upto = int(np.searchsorted(days, np.datetime64(as_of), side="right"))
+            vehicles, persons = totals[upto - 1] if upto else (0, 0)
+            return {**figures, "checkpoint_vehicles": int(vehicles), "checkpoint_persons": int(persons)}
+        return self.cache.get(("headline", scope, as_of), compute)
+
+    def check_totals(self, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
+        """(days, running totals of [vehicles, persons] checked up to each day) for the scope's checkpoints."""
+        def compute(conn):
+            daily = run(conn, "checkpoint_daily", scope, start=dt.date(1900, 1, 1), end=dt.date(2999, 12, 31))
+            per_day = daily.groupby("day")[["vehicles", "persons"]].sum().sort_index()
+            return per_day.index.to_numpy(dtype="datetime64[D]"), per_day.to_numpy().cumsum(axis=0)
+        return self.cache.get(("check_totals", scope), compute)
 
 
 def day(value: int | None) -> dt.date:

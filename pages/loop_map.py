@@ -53,19 +53,6 @@ def _stop_background() -> None:
         thread.join(timeout=30)
 
 
-_computing: dict = {}
-_computing_lock = threading.Lock()
-
-
-def cached_once(ctx, key: tuple, compute):
-    """ctx.cache.get, computed by one thread at a time (the page's warm-up and its first callbacks ask for the
-    same loop rows at once: the others wait for the one computation instead of repeating it)."""
-    with _computing_lock:
-        lock = _computing.setdefault((id(ctx.cache), key), threading.Lock())
-    with lock:
-        return ctx.cache.get(key, compute)
-
-
 def deadlines() -> Deadlines:
     return Deadlines.from_env()
 
@@ -85,7 +72,7 @@ def loop_rows(ctx, scope) -> pd.DataFrame:
         where = {f"place_{level}": points.positions(places(ctx, scope, level), frame[CODE_COLUMN[level]])
                  for level in POINT_LEVELS}
         return frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"), **where)
-    return cached_once(ctx, ("overview.loop", scope, found), compute)
+    return ctx.cache.get(("overview.loop", scope, found), compute)
 
 
 def loop_as_of(rows: pd.DataFrame, as_of) -> pd.DataFrame:
@@ -102,7 +89,7 @@ def loop_states(ctx, scope) -> pd.DataFrame:
     """loop_rows with each alert's current workflow state (loop.alerts.with_state), cached per snapshot and
     workflow step."""
     version = workflow_version(ctx)
-    return cached_once(ctx, ("overview.loop_states", scope, deadlines(), version),
+    return ctx.cache.get(("overview.loop_states", scope, deadlines(), version),
                        lambda _conn: alerts.with_state(loop_rows(ctx, scope), ctx.state, PERIOD_END))
 
 
@@ -275,4 +262,4 @@ def case_rows(ctx, scope) -> pd.DataFrame:
         return pd.DataFrame({"kind": found["kind"], "confirmed_on": pd.to_datetime(found["confirmed_on"]),
                              **{c: found[c] for c in CODE_COLUMN.values()},
                              "shown_day": shown.clip(lower=0).astype("int64"), **where})
-    return cached_once(ctx, ("overview.cases", scope), compute)
+    return ctx.cache.get(("overview.cases", scope), compute)

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from queries.runner import Scope, run
 
 PERIOD_START = dt.date(2020, 1, 20)
 
 
-def headline(conn, scope: Scope, as_of: dt.date, since: dt.date = PERIOD_START) -> dict[str, int]:
-    """Every headline figure as of the end of `as_of`."""
-    row = run(conn, "headline_figures", scope, as_of=as_of, since=since).iloc[0]
-    return {key: int(value) for key, value in row.items()}
+def headline(conn, scope: Scope, as_of: dt.date, since: dt.date = PERIOD_START, checks: bool = True) -> dict:
+    """Every headline figure as of the end of `as_of`; without `checks`, the checkpoint totals are None (the
+    dashboard adds them up from daily counts it keeps)."""
+    row = run(conn, "headline_figures", scope, as_of=as_of, since=since, checks=checks).iloc[0]
+    return {key: None if pd.isna(value) else int(value) for key, value in row.items()}

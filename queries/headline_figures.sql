@@ -37,11 +37,12 @@ quarantine AS (
 released AS (
     SELECT count(DISTINCT person_id) AS n FROM quarantines q
     WHERE released_at >= (SELECT since FROM cut) AND released_at < (SELECT next_day FROM cut) AND {scope:q}),
-checks AS (
+checks AS (   -- NULL unless $checks (the dashboard adds them up from cached daily counts instead)
     SELECT (SELECT count(*) FROM checkpoint_vehicle_checks v JOIN checkpoints c USING (checkpoint_id)
             WHERE v.checked_at < (SELECT next_day FROM cut) AND {scope:c}) AS vehicles,
            (SELECT count(*) FROM checkpoint_person_checks pc JOIN checkpoints c USING (checkpoint_id)
-            WHERE pc.checked_at < (SELECT next_day FROM cut) AND {scope:c}) AS persons),
+            WHERE pc.checked_at < (SELECT next_day FROM cut) AND {scope:c}) AS persons
+    WHERE $checks),
 enforcement AS (
     SELECT count(*) AS rumours, coalesce(sum(educated), 0) AS educated,
            coalesce(sum(detained), 0) AS detained, coalesce(sum(fined), 0) AS fined
