@@ -65,6 +65,11 @@ def current(state: State, alert_id: str) -> str:
     return rows[0]["to_state"] if rows else "open"
 
 
+def version(state: State) -> int:
+    """The workflow's last step (steps are append-only): anything cached from alert states follows it."""
+    return int(state.query("SELECT coalesce(max(id), 0) AS v FROM alert_actions")[0]["v"])
+
+
 def history(state: State, alert_id: str) -> list[dict]:
     """Every step taken on the alert, oldest first."""
     return [dict(r) for r in state.query("SELECT * FROM alert_actions WHERE alert_id = ? ORDER BY id", (alert_id,))]

@@ -39,10 +39,12 @@ def deadlines() -> Deadlines:
 
 
 def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
-    """Every alert the scope may see up to the end of `as_of`, with its workflow state (the SQL results are
-    cached per snapshot; the state is read fresh)."""
-    found = alerts.collect(ctx.query, scope, as_of, deadlines())
-    return alerts.with_state(found, ctx.state, as_of)
+    """Every alert the scope may see up to the end of `as_of`, with its workflow state: cached per snapshot and
+    workflow step (any step on any alert makes it anew). Shared between callers: read-only."""
+    rules = deadlines()
+    return ctx.cache.get(("alerts", scope, as_of, rules, workflow.version(ctx.state)),
+                         lambda _conn: alerts.with_state(alerts.collect(ctx.query, scope, as_of, rules), ctx.state,
+                                                         as_of))
 
 
 def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from layers import points
-from loop import alerts, risk
+from loop import alerts, risk, workflow
 from loop.deadlines import Deadlines
 from pages.context import REPORT_DAY, MetricTable, day, day_index
 from queries.dashboard import PERIOD_END
@@ -80,15 +80,10 @@ def loop_as_of(rows: pd.DataFrame, as_of) -> pd.DataFrame:
     return rows[rows["shown_day"].to_numpy() <= day_index(as_of)]
 
 
-def workflow_version(ctx) -> int:
-    """The alert workflow's last step (steps are append-only): cached figures that use alert states follow it."""
-    return int(ctx.state.query("SELECT coalesce(max(id), 0) AS v FROM alert_actions")[0]["v"])
-
-
 def loop_states(ctx, scope) -> pd.DataFrame:
     """loop_rows with each alert's current workflow state (loop.alerts.with_state), cached per snapshot and
     workflow step."""
-    version = workflow_version(ctx)
+    version = workflow.version(ctx.state)
     return ctx.cache.get(("overview.loop_states", scope, deadlines(), version),
                        lambda _conn: alerts.with_state(loop_rows(ctx, scope), ctx.state, PERIOD_END))
 
@@ -101,7 +96,7 @@ def counted_alerts(rows: pd.DataFrame) -> pd.DataFrame:
 
 def counted(ctx, scope) -> pd.DataFrame:
     """counted_alerts of the scope's loop_states, cached per snapshot and workflow step."""
-    return ctx.cache.get(("overview.counted", scope, deadlines(), workflow_version(ctx)),
+    return ctx.cache.get(("overview.counted", scope, deadlines(), workflow.version(ctx.state)),
                          lambda _conn: counted_alerts(loop_states(ctx, scope)))
 
 
@@ -123,7 +118,7 @@ def alerts_table(ctx, scope, level: str) -> MetricTable:
     """The "alerts" metric per area of `level` ('all' or one of LEVELS) and day: counted_alerts placed in the
     area (by the alert's own codes) that the alerts page lists as of that day. Cached per snapshot and workflow
     step; a date change is then a lookup like any other metric."""
-    version = workflow_version(ctx)
+    version = workflow.version(ctx.state)
 
     def compute(_conn):
         rows = counted(ctx, scope)
@@ -192,7 +187,7 @@ def risk_scores(ctx, scope, as_of) -> pd.DataFrame:
     same as pages.alerts.risk_scores, from the cached loop rows and a cached per-day store of inputs."""
     found = deadlines()
     days = ctx.cache.get(("overview.risk", scope, found), lambda _conn: RiskDays(ctx, scope, found.fever_celsius))
-    version = workflow_version(ctx)
+    version = workflow.version(ctx.state)
     rows = loop_states(ctx, scope)
     scores = days.on(rows, version, day_index(as_of))
     days.fill(rows, version, day_index(as_of))
