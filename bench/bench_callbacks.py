@@ -162,8 +162,10 @@ def scenarios(fx: Fixtures):
                 "ov-classes.value": rng.choice(METHODS), "ov-points.value": shown, **extra}
 
     def recolour(i, rng):
+        """What a recolour is: the same map (area, classes, layers), another date or metric."""
         trigger = "ov-day.value" if i % 2 else "ov-metric.value"
-        return ov_inputs(rng), {}, [trigger]
+        return ov_inputs(rng, **{"ov-drill.data": {"path": [], "selected": None},
+                                 "ov-classes.value": METHODS[0]}), {}, [trigger]
 
     def redraw(i, rng):
         return ov_inputs(rng), {}, ["ov-drill.data"]

@@ -149,9 +149,12 @@ def dated_traces(ctx, scope, path, lang, shown, as_of, only=DATED_LAYERS) -> dic
 
 
 def point_traces(ctx, scope, path, lang, shown, as_of=REPORT_DAY) -> list:
-    """Every point layer of the map (POINT_LAYERS, in order) as plain trace dicts, those in `shown` visible."""
-    dated = dated_traces(ctx, scope, path, lang, shown, as_of)
-    return [*static_traces(ctx, scope, path, lang, shown), *(dated[name] for name in DATED_LAYERS)]
+    """Every point layer of the map (POINT_LAYERS, in order) as plain trace dicts, those in `shown` visible; a
+    hidden dated layer goes empty (nothing computed or sent until it is shown: showing it resends the layers)."""
+    dated = dated_traces(ctx, scope, path, lang, shown, as_of, only=[n for n in DATED_LAYERS if n in shown])
+    empty = {name: {"type": "scattermap", "lon": [], "lat": [], "visible": False, "name": t(f"layer.{name}", lang)}
+             for name in DATED_LAYERS}
+    return [*static_traces(ctx, scope, path, lang, shown), *(dated.get(name, empty[name]) for name in DATED_LAYERS)]
 
 
 def number(value) -> str:
