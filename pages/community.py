@@ -178,12 +178,15 @@ def register(app, ctx) -> None:
         found = _person(ctx, selected, code, date)
         if found is None:
             return t("person.pick", lang), [], dash.no_update
-        scope, person_id, _ = found
+        scope, person_id, rows = found
         clear = session.unmasked(ctx.state, scope, person_id, reason)
         if clear is None:
             return dash.no_update, dash.no_update, t("unmask.need_reason", lang)
-        people = loop_people(ctx, clear, as_of=as_date(date), community=code)
-        return *person_view(ctx, clear, person_id, people[people["person_id"] == person_id], date, lang), ""
+        fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
+        if fields.empty:
+            return t("person.pick", lang), [], dash.no_update
+        rows = rows.assign(**{k: fields[k].iloc[0] for k in ("name", "resident_id", "phone")})
+        return *person_view(ctx, clear, person_id, rows, date, lang), ""
 
     @app.callback(Output("cm-notes", "children"), Input("cm-grid", "selectedRows"),
                   State("cm-community", "value"), State("cm-date", "date"))

@@ -21,14 +21,12 @@ EXPORT_COLUMNS = ("person_id", "name", "resident_id", "phone", "stage", "populat
 def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, population: str | None = None,
                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
                 channel: str | None = None, sort: list | None = None) -> pd.DataFrame:
-    """Every matching person in the loop for `scope` (masked by the query layer; clear only for a police scope carrying an audited unmask), sorted by an AG
+    """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG
     Grid sort model restricted to SORTABLE columns. One DuckDB query per distinct request; its result is kept
     server-side so the grid's blocks, the count and the downloads are all cut from the same rows."""
     sort = [s for s in (sort if isinstance(sort, list) else [])
             if isinstance(s, dict) and s.get("colId") in SORTABLE][:1]
-    fetch = ctx.people if scope.reveal_person is None else (      # a person in clear is never kept in a cache
-        lambda s, **params: ctx.uncached("loop_people", s, **params))
-    return fetch(
+    return ctx.people(
         scope, as_of=as_of, since=since, population=population, community=community, doc_type=doc_type,
         country=country, channel=channel,
         sort_col=sort[0]["colId"] if sort else None, sort_desc=bool(sort and sort[0].get("sort") == "desc"))
