@@ -1,9 +1,9 @@
 """Run a named SQL file with bound parameters and the caller's scope applied — where access is enforced.
 
 Every query takes a `Scope`, built by the server from the login session (never from the browser). SQL files
-mark where the scope applies with `{scope:alias}` (district and township of that table's codes) or
-`{scope_district:alias}` (for tables that carry only a district), and write person-level fields only through
-mask placeholders, rendered here per role:
+may take in another file's CTEs with `{include:name}`, mark where the scope applies with `{scope:alias}`
+(district and township of that table's codes) or `{scope_district:alias}` (for tables that carry only a
+district), and write person-level fields only through mask placeholders, rendered here per role:
 
     {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}
 
@@ -24,6 +24,7 @@ import pandas as pd
 QUERY_DIR = Path(__file__).resolve().parent
 SCOPE = re.compile(r"\{(scope|scope_district):(\w+)\}")
 MASK = re.compile(r"\{mask_(name|id|phone):([\w.]+):(\w+)\}")
+INCLUDE = re.compile(r"\{include:(\w+)\}")
 PARAM = re.compile(r"\$(\w+)")
 PERSON_ROLES = ("police", "analyst", "system")          # may list people (masked); the others see aggregates
 RESERVED = ("scope_district", "scope_township", "reveal_person")
@@ -83,7 +84,7 @@ def render(name: str, people: bool = True) -> str:
         if kind == "scope_district":
             return district
         return f"({district} AND ($scope_township IS NULL OR {alias}.township_code = $scope_township))"
-    sql = SCOPE.sub(predicate, _template(name))
+    sql = SCOPE.sub(predicate, INCLUDE.sub(lambda m: _template(m.group(1)), _template(name)))
     return MASK.sub(lambda m: _mask(*m.groups(), people=people), sql)
 
 
