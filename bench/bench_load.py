@@ -41,13 +41,19 @@ def ingest_loop(store_root: Path, seconds: float, every: float) -> int:
     """Ingest a one-row rail file (a person abroad arriving by train) every `every` seconds for `seconds`;
     prints one line per ingest."""
     from bench.bench_alerts import _returnees
-    from ingest.channels import feed_named
-    from ingest.run import ingest_files
     from store.db import Store
 
     store = Store(store_root)
     people = _returnees(store.reader(), 200)
-    work = Path(tempfile.mkdtemp(prefix="bench-load-feeds-"))
+    with tempfile.TemporaryDirectory(prefix="bench-load-feeds-") as work:
+        _ingest_every(store, people, Path(work), seconds, every)
+    return 0
+
+
+def _ingest_every(store, people, work: Path, seconds: float, every: float) -> None:
+    from ingest.channels import feed_named
+    from ingest.run import ingest_files
+
     ends = time.time() + seconds
     i = 0
     while every > 0 and i < len(people):
@@ -64,7 +70,6 @@ def ingest_loop(store_root: Path, seconds: float, every: float) -> int:
         outcome = "ERROR " + errors[0] if errors else "ok"
         print(f"INGEST {time.perf_counter() - started:.3f} {store.version()} {outcome}", flush=True)
         i += 1
-    return 0
 
 
 # ------------------------------------------------------------------------------------------ sessions
