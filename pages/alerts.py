@@ -17,8 +17,7 @@ from layers import alerts as alert_layer
 from layers import risk as risk_layer
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts, plans, risk, workflow
-from loop.deadlines import Deadlines
-from pages import session
+from pages import loop_map, session
 from pages.components import column, date_picker, dropdown, grid, map_graph, section
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import label_or_code, t
@@ -34,30 +33,27 @@ MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
 
 
 # ------------------------------------------------------------------------------------------ data
-def deadlines() -> Deadlines:
-    return Deadlines.from_env()
-
-
 def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
-    """Every alert the scope may see up to the end of `as_of`, with its workflow state: cached per snapshot and
-    workflow step (any step on any alert makes it anew). Shared between callers: read-only."""
-    rules = deadlines()
-    return ctx.cache.get(("alerts", scope, as_of, rules, workflow.version(ctx.state)),
-                         lambda _conn: alerts.with_state(alerts.collect(ctx.query, scope, as_of, rules), ctx.state,
-                                                         as_of))
+    """Every alert the scope may see up to the end of `as_of` (loop.alerts.collect as of that day, cut from the
+    period's alerts computed once per snapshot), with its workflow state: cached per snapshot and workflow step
+    (any step on any alert makes it anew). Shared between callers: read-only."""
+    def compute(_conn):
+        rows = loop_map.loop_as_of(loop_map.period_alerts(ctx, scope), as_of)
+        return alerts.with_state(rows.drop(columns="shown_day").reset_index(drop=True), ctx.state, as_of)
+    return ctx.cache.get(("alerts", scope, as_of, loop_map.deadlines(), workflow.version(ctx.state)), compute)
 
 
 def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:
     """loop.risk scores per community for `scope` as of `as_of` (frame: scoped_alerts rows, computed if None);
     the overview can colour its community level with layers.risk.choropleth and these."""
     frame = scoped_alerts(ctx, scope, as_of) if frame is None else frame
-    return risk.score(risk.inputs(ctx.query, scope, as_of, fever=deadlines().fever_celsius), frame, as_of)
+    return risk.score(risk.inputs(ctx.query, scope, as_of, fever=loop_map.deadlines().fever_celsius), frame, as_of)
 
 
 def funnel_leaks(ctx, scope, as_of: dt.date) -> list[int]:
     """Leaks between the overview funnel's five stages (loop.alerts.funnel_leaks), for
     layers.alerts.funnel_with_leaks."""
-    return alerts.funnel_leaks(alerts.leaks(ctx.query, scope, as_of, deadlines()))
+    return alerts.funnel_leaks(alerts.leaks(ctx.query, scope, as_of, loop_map.deadlines()))
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -123,7 +119,7 @@ def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
 def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> html.Div:
     """The plan card of one person (and of the batch they arrived with) for `scope` as of `as_of`; the
     neighbourhood drill-down can show it beside the person card."""
-    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, deadlines())
+    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
     batch = None
     if plan and plan.get("batch_id"):
         batches = plans.batch_plans(ctx.query, scope, as_of)

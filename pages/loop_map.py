@@ -57,26 +57,34 @@ def deadlines() -> Deadlines:
     return Deadlines.from_env()
 
 
-def loop_rows(ctx, scope) -> pd.DataFrame:
-    """Every alert of the scope up to the end of the period (loop.alerts.collect as of PERIOD_END) without any
-    person-level field but the internal person_id, with `shown_day`: the index of the first as-of day whose
-    alerts include it, and `place_<level>`: its township's / community's row in places(ctx, scope, level) (-1:
-    none). Cached per snapshot."""
+def period_alerts(ctx, scope) -> pd.DataFrame:
+    """Every alert of the scope up to the end of the period (loop.alerts.collect as of PERIOD_END, all its
+    columns) with `shown_day`: the index of the first as-of day whose alerts include it. The alerts as of any day
+    of the period are its rows up to that day (loop_as_of). Cached per snapshot; never sent as such."""
     found = deadlines()
 
     def compute(_conn):
-        frame = alerts.collect(ctx.query, scope, PERIOD_END, found)[list(LOOP_COLUMNS)]
+        frame = alerts.collect(ctx.query, scope, PERIOD_END, found)
         raised = pd.to_datetime(frame["raised_at"])
         early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
         shown = ((raised - early).dt.normalize() - pd.Timestamp(PERIOD_START)).dt.days
+        return frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"))
+    return ctx.cache.get(("loop.period_alerts", scope, found), compute)
+
+
+def loop_rows(ctx, scope) -> pd.DataFrame:
+    """period_alerts without any person-level field but the internal person_id, with `place_<level>`: its
+    township's / community's row in places(ctx, scope, level) (-1: none). Cached per snapshot."""
+    def compute(_conn):
+        frame = period_alerts(ctx, scope)[[*LOOP_COLUMNS, "shown_day"]]
         where = {f"place_{level}": points.positions(places(ctx, scope, level), frame[CODE_COLUMN[level]])
                  for level in POINT_LEVELS}
-        return frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"), **where)
-    return ctx.cache.get(("overview.loop", scope, found), compute)
+        return frame.assign(**where)
+    return ctx.cache.get(("overview.loop", scope, deadlines()), compute)
 
 
 def loop_as_of(rows: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The rows of loop_rows that the loop's queries return as of the end of `as_of`."""
+    """The rows of period_alerts (or loop_rows) that the loop's queries return as of the end of `as_of`."""
     return rows[rows["shown_day"].to_numpy() <= day_index(as_of)]
 
 

@@ -10,7 +10,7 @@ from dash import Input, Output, html
 
 from layers import alerts as alert_layer
 from loop import plans
-from pages import session
+from pages import loop_map, session
 from pages.alerts import readable, scoped_alerts
 from pages.components import card, chart, column, date_picker, grid, section
 from pages.context import REPORT_DAY, as_date
@@ -61,8 +61,7 @@ def register(app, ctx) -> None:
                   Input("qr-date", "date"))
     def show(date):
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
-        from pages.alerts import deadlines
-        rules = deadlines()
+        rules = loop_map.deadlines()
         days = ctx.query("quarantine_occupancy", scope, start=PERIOD_START, end=PERIOD_END)
         shown = days[days["day"] <= pd.Timestamp(as_of)]
         today = shown[shown["day"] == pd.Timestamp(as_of)]

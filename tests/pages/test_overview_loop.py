@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from layers import points
@@ -92,6 +93,8 @@ def test_the_period_rows_give_the_loop_queries_of_every_day(ctx):
             derived = loop_map.loop_as_of(rows, as_of)
             assert sorted(derived["alert_id"]) == sorted(expected["alert_id"]), as_of
             kinds_seen |= set(derived["kind"])
+            page = alerts_page.scoped_alerts(ctx, scope, as_of)        # every column, as the alerts page shows it
+            pd.testing.assert_frame_equal(page, alerts.with_state(expected, ctx.state, as_of), check_dtype=False)
     assert {"return", *LEAK_KINDS} <= kinds_seen             # every rule of the replay was exercised
 
 
