@@ -25,11 +25,12 @@ DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
-def install(app, state, pages_of_callbacks: dict, roles_of_page) -> None:
+def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None) -> None:
     """Wire the gate into `app` (a Dash app whose callbacks are all registered): `pages_of_callbacks` maps
-    each callback key to the page module that registered it (None: the shell, any role)."""
+    each callback key to the page module that registered it (None: the shell, any role); map tiles may come
+    from `tile_url`'s server."""
     server = app.server
-    policy = content_security_policy(app)
+    policy = content_security_policy(app, tile_url)
 
     @server.before_request
     def check():
@@ -88,12 +89,15 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page) -> None:
         return response
 
 
-def content_security_policy(app) -> str:
-    """No inline script but Dash's own (by hash), no eval; map workers from blob URLs; no framing."""
+def content_security_policy(app, tile_url: str | None = None) -> str:
+    """No inline script but Dash's own (by hash), no eval; map workers from blob URLs, tiles from the tile
+    server if one is set; no framing."""
     hashes = " ".join(app.csp_hashes())
+    tiles = f" {urlsplit(tile_url).scheme}://{urlsplit(tile_url).netloc}" if tile_url else ""
     return "; ".join([
         "default-src 'self'", f"script-src 'self' {hashes}", "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'", "worker-src 'self' blob:",
+        f"img-src 'self' data: blob:{tiles}", "font-src 'self' data:", f"connect-src 'self'{tiles}",
+        "worker-src 'self' blob:",
         "child-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
         "frame-ancestors 'none'"])
 

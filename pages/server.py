@@ -25,7 +25,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     for page in PAGES:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
             owners |= registered(app, page, lambda: page.register(app, ctx))
-    gate.install(app, ctx.state, owners, shell.roles_of)
+    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     return app
 

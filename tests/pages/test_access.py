@@ -270,3 +270,14 @@ def test_demo_accounts_exist_only_in_demo_mode(tmp_path):
         authenticate(state, "leader", demo.ACCOUNTS[0][1])
     demo.enable(state)
     assert authenticate(state, "leader", demo.ACCOUNTS[0][1]).role == "leadership"
+
+
+def test_an_intranet_tile_server_is_allowed_by_the_policy_and_nothing_else(synthetic_store, app_config):
+    import dataclasses
+
+    from pages.server import create_app
+    config = dataclasses.replace(app_config, tile_url="https://tiles.intranet.example:8443/{z}/{x}/{y}.png")
+    policy = create_app(synthetic_store, config).server.test_client().get("/login").headers["Content-Security-Policy"]
+    assert "img-src 'self' data: blob: https://tiles.intranet.example:8443" in policy
+    assert "connect-src 'self' https://tiles.intranet.example:8443" in policy
+    assert "script-src 'self' 'sha256-" in policy and "tiles.intranet" not in policy.split("script-src")[1].split(";")[0]
