@@ -74,6 +74,7 @@ def calls(conn) -> list[tuple[str, str, dict]]:
         ("transfer batches", "plans_batches", {"as_of": as_of}),
         ("person plan", "plans_person", {"person": person, "as_of": as_of, "reveal": False, **rules.params()}),
         ("person journey (drill-down)", "person_journey", {"person": person, "as_of": as_of}),
+        ("person fields (unmask)", "person_fields", {"person": person}),
         ("people grid, everyone", "loop_people", {
             "as_of": as_of, "since": PERIOD_START, "population": None, "community": None, "doc_type": None,
             "country": None, "channel": None, "reveal": False, "sort_col": None, "sort_desc": False}),
@@ -222,6 +223,8 @@ def run(store_root: Path, scale: int, repeats: int = 7) -> list[dict]:
             rows.append({"benchmark": "dashboard query", "case": f"{name}: {label}", "value": "", "unit": "",
                          "budget": "", "ok": "ERROR", "note": f"{type(exc).__name__}: {exc}"[:300]})
     for path in sorted(QUERY_DIR.glob("*.sql")):
+        if path.read_text(encoding="utf-8").startswith("-- Included"):    # a fragment of other queries
+            continue
         if path.stem not in seen:
             rows.append({"benchmark": "dashboard query", "case": f"{path.stem}: not benchmarked", "value": "",
                          "unit": "", "budget": "", "ok": "",
