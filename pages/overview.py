@@ -38,7 +38,7 @@ ROLES = ("leadership", "police", "analyst")
 MAP_METRICS = (*METRICS, "alerts", "risk")
 POINT_LAYERS = ("checkpoints", "sites", "alerts", "cases_imported", "cases_local")   # data[1:] of the map, in order
 DATED_LAYERS = ("alerts", "cases_imported", "cases_local")                           # these change with the date
-SHOWN_LAYERS = ("checkpoints", "sites", "cases_imported", "cases_local")             # at first
+SHOWN_LAYERS = ("checkpoints", "sites")                                               # at first
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
 
 

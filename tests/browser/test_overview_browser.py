@@ -121,8 +121,8 @@ def click_option(duo, control: str, label: str) -> None:
 
 
 def test_risk_metric_and_the_loop_point_layers(browser):
-    """Risk on the map (districts by their communities at medium or high risk), the alert layer on, the case
-    layers off, the date moved: every step redraws without a console error."""
+    """Risk on the map (districts by their communities at medium or high risk), the alert and case layers
+    (off at first) turned on, the date moved: every step redraws without a console error."""
     from pages.i18n import t
 
     open_page(browser, "/")
@@ -138,7 +138,7 @@ def test_risk_metric_and_the_loop_point_layers(browser):
     wait_until(lambda: map_traces(browser)[3][1] is True and map_traces(browser)[3][2] > 0, message="alerts shown")
     click_option(browser, "ov-points", t("layer.cases_imported"))
     click_option(browser, "ov-points", t("layer.cases_local"))
-    wait_until(lambda: [v for _, v, _ in map_traces(browser)[4:]] == [False, False], message="cases hidden")
+    wait_until(lambda: [v for _, v, _ in map_traces(browser)[4:]] == [True, True], message="cases shown")
     before = alert_total(browser)
     handle = browser.find_element("#ov-day [role='slider']")
     handle.click()
