@@ -84,12 +84,6 @@ def counts(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def per_community(frame: pd.DataFrame, kinds=None) -> pd.Series:
-    """Alerts (of `kinds`, default all) per community code."""
-    rows = frame if kinds is None else frame[frame["kind"].isin(kinds)]
-    return rows.dropna(subset=["community_code"]).groupby("community_code").size()
-
-
 FUNNEL_LEAKS = ("", "arrival", "quarantine", "release")   # lost after: abroad, entered, arrived, quarantined
 
 

@@ -50,12 +50,6 @@ def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -
     return risk.score(risk.inputs(ctx.query, scope, as_of, fever=loop_map.deadlines().fever_celsius), frame, as_of)
 
 
-def funnel_leaks(ctx, scope, as_of: dt.date) -> list[int]:
-    """Leaks between the overview funnel's five stages (loop.alerts.funnel_leaks), for
-    layers.alerts.funnel_with_leaks."""
-    return alerts.funnel_leaks(alerts.leaks(ctx.query, scope, as_of, loop_map.deadlines()))
-
-
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     out["kind"] = [label_or_code("alerts.kind", k, lang) for k in out["kind"]]

@@ -153,7 +153,7 @@ def register(app, ctx) -> None:
             return {}, [], t("community.none", lang)
         people = loop_people(ctx, community_scope, as_of=as_date(date), community=code)
         session.audit(ctx.state, "people.list", code, {"rows": len(people)})
-        return (community_figure(ctx, scope, code, people, community_alerts(ctx, community_scope, code, date), lang),
+        return (community_figure(ctx, scope, code, people, community_alerts(ctx, scope, code, date), lang),
                 records(readable(people, lang)[["person_id", *GRID_COLUMNS]]),
                 t("community.count", lang, n=len(people)))
 
@@ -212,7 +212,8 @@ def register(app, ctx) -> None:
 
 
 def community_alerts(ctx, scope, code: str, date):
-    """The alerts placed in the community up to the date, with their workflow state."""
+    """The alerts placed in the community up to the date, with their workflow state, cut from the caller's
+    alerts (computed once per snapshot for the caller's scope, whichever community is shown)."""
     found = alerts.scoped_alerts(ctx, scope, as_date(date))
     return found[found["community_code"] == code]
 

@@ -141,7 +141,10 @@ class AppContext:
         return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
-        """queries/<name>.sql for `scope`, cached per snapshot."""
+        """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask: a person
+        in clear is never kept."""
+        if scope.reveal_person is not None:
+            return self.uncached(name, scope, **params)
         key = ("query", name, scope, tuple(sorted(params.items())))
         return self.cache.get(key, lambda conn: run(conn, name, scope, **params))
 

@@ -89,6 +89,16 @@ def log_in(duo, state_path, role: str, district: str | None = None) -> str:
     return username
 
 
+@contextmanager
+def logged_in_as(duo, role: str, district: str | None = None):
+    """The browser logged in as `role` for the block, then back as the module's whole-city analyst."""
+    log_in(duo, duo.state_path, role, district)
+    try:
+        yield duo
+    finally:
+        log_in(duo, duo.state_path, "analyst")
+
+
 def submit_login(duo, username: str, password: str) -> None:
     """End any session, fill the login form and wait until the app lets the browser in."""
     duo.driver.delete_all_cookies()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import log_in, open_page, screenshot, severe_errors, wait_for_map, wait_until
+from tests.browser.helpers import logged_in_as, open_page, screenshot, severe_errors, wait_for_map, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -26,30 +26,24 @@ def shown_count(duo) -> int:
 
 
 def test_neighbourhood_lists_people_opens_a_card_unmasks_and_records_a_note(browser):
-    log_in(browser, browser.state_path, "police", "450403")
-    try:
-        neighbourhood_as_police(browser)
-    finally:
-        log_in(browser, browser.state_path, "analyst")
-
-
-def neighbourhood_as_police(browser):
-    open_page(browser, "/community?code=450403005001")
-    wait_for_map(browser, "cm-map")
-    rows = wait_until(lambda: grid_rows(browser, "cm-grid"), message="people in the list")
-    assert re.fullmatch(r".\S\*", rows[0].find_element("css selector", "[col-id='name']").text)   # masked
-    rows[0].find_element("css selector", "[col-id='name']").click()
-    wait_until(lambda: browser.find_elements("#cm-person .timeline li"), message="journey")
-    masked = browser.find_element("#cm-person .facts").text
-    browser.find_element("#cm-unmask-reason").send_keys("核实居住地址")
-    browser.find_element("#cm-unmask").click()
-    wait_until(lambda: browser.find_element("#cm-person .facts").text != masked, message="unmasked")
-    assert re.search(r"\b1\d{10}\b", browser.find_element("#cm-person .facts").text)        # the phone in clear
-    browser.find_element("#cm-note-text").send_keys("电话联系，本人在家")
-    browser.find_element("#cm-note-save").click()
-    wait_until(lambda: "电话联系，本人在家" in browser.find_element("#cm-notes").text, message="note saved")
-    assert severe_errors(browser) == []
-    screenshot(browser, "community")
+    with logged_in_as(browser, "police", "450403"):
+        open_page(browser, "/community?code=450403005001")
+        wait_for_map(browser, "cm-map")
+        rows = wait_until(lambda: grid_rows(browser, "cm-grid"), message="people in the list")
+        assert re.fullmatch(r".\S\*", rows[0].find_element("css selector", "[col-id='name']").text)   # masked
+        rows[0].find_element("css selector", "[col-id='name']").click()
+        wait_until(lambda: browser.find_elements("#cm-person .timeline li"), message="journey")
+        masked = browser.find_element("#cm-person .facts").text
+        assert not re.search(r"\b1\d{10}\b", masked)                                   # no phone in clear yet
+        browser.find_element("#cm-unmask-reason").send_keys("核实居住地址")
+        browser.find_element("#cm-unmask").click()
+        wait_until(lambda: browser.find_element("#cm-person .facts").text != masked, message="unmasked")
+        assert re.search(r"\b1\d{10}\b", browser.find_element("#cm-person .facts").text)   # the phone in clear
+        browser.find_element("#cm-note-text").send_keys("电话联系，本人在家")
+        browser.find_element("#cm-note-save").click()
+        wait_until(lambda: "电话联系，本人在家" in browser.find_element("#cm-notes").text, message="note saved")
+        assert severe_errors(browser) == []
+        screenshot(browser, "community")
 
 
 def test_neighbourhood_is_picked_by_searching(browser):

@@ -106,7 +106,8 @@ def test_the_funnel_shows_the_leaks_alerts_leaks_counts(app, config, ctx):
             funnel = client.call("ov-cards.children", {"ov-day.value": day_index(as_of),
                                                        "ov-drill.data": {"path": path, "selected": None}})
             texts = funnel.outputs["ov-funnel.figure"]["data"][0]["text"]
-            expected = alerts_page.funnel_leaks(ctx, within(CITY, path[-1] if path else None), as_of)
+            expected = alerts.funnel_leaks(alerts.leaks(ctx.query, within(CITY, path[-1] if path else None),
+                                                        as_of, loop_map.deadlines()))
             assert loop_map.funnel_leaks(ctx, CITY, path, as_of) == expected
             for text, n in zip(texts, expected + [0]):
                 assert (t("funnel.leaks", n=n) in text) if n else ("脱管" not in text)
