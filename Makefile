@@ -2,6 +2,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+BUNDLE := bundle/dist/plotly-wuzhou.min.js
 
 .PHONY: run test bench system-deps clean
 
@@ -11,8 +12,13 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
+# plotly.js with only the traces the pages draw (pages/plotly_js.py), from the npm registry
+$(BUNDLE): bundle/package.json bundle/package-lock.json bundle/build.js bundle/plotly-wuzhou.js
+	@command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm)
+	cd bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+
 ## run: install, build the demo city on first run, serve on http://127.0.0.1:8050
-run: $(STAMP)
+run: $(STAMP) $(BUNDLE)
 	$(PY) app.py serve
 
 ## system-deps: the browser and CJK fonts the UI tests drive (Debian packages; needs root)
@@ -21,12 +27,12 @@ system-deps:
 	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk)
 
 ## test: install test needs and run the whole suite
-test: $(STAMP) system-deps
+test: $(STAMP) $(BUNDLE) system-deps
 	$(PY) -m pytest
 
 ## bench: the performance benchmark, one table
-bench: $(STAMP)
+bench: $(STAMP) $(BUNDLE)
 	$(PY) -m bench
 
 clean:
-	rm -rf var assets/geo tests/screenshots
+	rm -rf var assets/geo tests/screenshots bundle/dist bundle/node_modules

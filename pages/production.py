@@ -8,10 +8,7 @@ this instead:
 - responses are gzipped when the browser accepts it and they are text: callback JSON, the layout, JS, CSS,
   GeoJSON. Large static bodies (Dash's and Plotly's bundles, the map GeoJSON) are compressed once and the
   result kept (keyed by a digest of the body), so a cold browser never waits for the server to compress
-  plotly.js (4.6 MB, 1.4 MB gzipped) again. Callback responses are compressed per request and never kept.
-- a Dash page's HTML announces plotly.js (`Link: <...plotly.min.js>; rel=preload; as=script`): dcc.Graph loads
-  it on demand only after the layout and the router callback have come back, about 1.5 s into a cold load;
-  preloaded, its download overlaps Dash's own scripts.
+  plotly.js again. Callback responses are compressed per request and never kept.
 - static files whose URL names their version are cached by the browser for a year without revalidating:
   Dash fingerprints its component bundles (`/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1723.js`,
   dash.fingerprint), adds `?m=<mtime>` to the CSS/JS it includes from /assets/, and the map asks for
@@ -99,10 +96,8 @@ class GzipCache:
 class ProductionMiddleware:
     """WSGI middleware: cache headers by URL, gzip for text responses. Wraps the Dash app's Flask server."""
 
-    def __init__(self, wsgi_app, routes_prefix: str = "/", assets_path: str = "assets",
-                 preload: tuple[str, ...] = ()):
+    def __init__(self, wsgi_app, routes_prefix: str = "/", assets_path: str = "assets"):
         self.app = wsgi_app
-        self.preload = ", ".join(f"<{url}>; rel=preload; as=script" for url in preload)
         prefix = "/" + routes_prefix.strip("/") + "/" if routes_prefix.strip("/") else "/"
         self.suites = prefix + "_dash-component-suites/"
         self.assets = prefix + assets_path.strip("/") + "/"
@@ -112,9 +107,7 @@ class ProductionMiddleware:
     @classmethod
     def of(cls, app) -> ProductionMiddleware:
         """Around a Dash app (its Flask server and its configured URL prefixes)."""
-        plotly = f"{app.config.requests_pathname_prefix}_dash-component-suites/plotly/package_data/plotly.min.js"
-        return cls(app.server, app.config.routes_pathname_prefix, app.config.assets_url_path,
-                   preload=() if app.config.eager_loading else (plotly,))
+        return cls(app.server, app.config.routes_pathname_prefix, app.config.assets_url_path)
 
     def cache_control(self, environ, status: str) -> str | None:
         """The Cache-Control this response should carry; None to keep the app's own."""
@@ -175,9 +168,8 @@ class ProductionMiddleware:
                 headers = _without(headers, "Vary") + [("Vary", f"{vary}, Accept-Encoding" if vary
                                                         else "Accept-Encoding")]
         length = _header(headers, "Content-Length")
-        page = kind == "text/html" and bool(self.preload)
         if not (textual and status.startswith("200") and environ.get("REQUEST_METHOD") != "HEAD"
-                and (accepts_gzip(environ) or page) and _header(headers, "Content-Encoding") is None
+                and accepts_gzip(environ) and _header(headers, "Content-Encoding") is None
                 and (length is None or MIN_SIZE <= int(length) <= MAX_SIZE)):
             captured["sent"] = True
             start_response(status, headers, exc_info)
@@ -190,8 +182,6 @@ class ProductionMiddleware:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        if self.preload and kind == "text/html" and b'id="react-entry-point"' in body:
-            headers = headers + [("Link", self.preload)]      # a Dash page: fetch plotly.js while Dash starts
         static = environ.get("PATH_INFO", "").startswith((self.suites, self.assets))   # never keep callback data
         packed = self.gzip.compress(body, keep=static) if len(body) >= MIN_SIZE and accepts_gzip(environ) else None
         captured["sent"] = True
