@@ -65,6 +65,14 @@ def list_users(state: State) -> list[dict]:
         " demo FROM users ORDER BY username")]
 
 
+def jurisdictions(state: State, limit: int) -> list[tuple[str, str | None, str | None]]:
+    """(role, district, township) of the enabled accounts, each once, the most recently active first."""
+    return [tuple(r) for r in state.query(
+        "SELECT u.role, u.district_code, u.township_code FROM users u LEFT JOIN sessions s USING (username)"
+        " WHERE u.disabled = 0 GROUP BY 1, 2, 3 ORDER BY max(s.last_seen) DESC NULLS LAST, 1, 2, 3 LIMIT ?",
+        (limit,))]
+
+
 def set_disabled(state: State, username: str, disabled: bool, by: str | None = None) -> None:
     """Disable (ending every session of the user on the server) or enable an account."""
     with state.transaction() as conn:

@@ -120,7 +120,8 @@ def _serve(args) -> int:
 
 # ------------------------------------------------------------------------------------------ client side
 class Server:
-    """The production server over `store_root` in a subprocess; `url` once started. A context manager."""
+    """The production server over `store_root` in a subprocess; `url` once started and its published snapshot
+    warm (its /ready, pages/warmup.py; `warm_s`: how long that took after it listened). A context manager."""
 
     def __init__(self, store_root: Path, work: Path, threads: int = 8, entry: list[str] | None = None):
         self.store_root, self.work, self.threads = Path(store_root), Path(work), threads
@@ -145,8 +146,20 @@ class Server:
             found = re.match(r"PORT (\d+)", line or "")
             if found:
                 self.url = f"http://127.0.0.1:{found.group(1)}"
+                self.warm_s = self.wait_ready()
                 return self
         raise RuntimeError("server did not start in 180 s")
+
+    def wait_ready(self, timeout: float = 1800) -> float:
+        """Seconds until the server says its published snapshot is warm."""
+        import requests
+
+        started = time.perf_counter()
+        while time.perf_counter() - started < timeout:
+            if requests.get(self.url + "/ready", timeout=30).status_code == 200:
+                return time.perf_counter() - started
+            time.sleep(0.1)
+        raise RuntimeError(f"server not warm after {timeout:.0f} s")
 
     @property
     def pid(self) -> int:

@@ -33,13 +33,14 @@ def choropleth(geojson_url: str, props: dict) -> go.Choroplethmap:
                             showscale=False, name="areas", **props)
 
 
-def outline(geojson_url: str, codes: list[str], names: list[str], highlight: str | None = None) -> go.Choroplethmap:
-    """Areas as plain outlines (one highlighted) named on hover, for context under point layers."""
-    return go.Choroplethmap(geojson=geojson_url, featureidkey="id", locations=codes, customdata=names,
-                            z=[1 if c == highlight else 0 for c in codes], zmin=0, zmax=1,
-                            colorscale=[[0, "#f7f9fa"], [1, "#ffe0b2"]], showscale=False,
-                            marker={"line": LINE, "opacity": 0.9}, hovertemplate="%{customdata}<extra></extra>",
-                            name="areas")
+def outline(geojson_url: str, codes: list[str], names: list[str], highlight: str | None = None) -> dict:
+    """Areas as plain outlines (one highlighted) named on hover, for context under point layers: a plain
+    choroplethmap trace (drawn on every community change: plotly's validated object costs more)."""
+    return {"type": "choroplethmap", "geojson": geojson_url, "featureidkey": "id", "locations": list(codes),
+            "customdata": list(names), "z": [1 if c == highlight else 0 for c in codes], "zmin": 0, "zmax": 1,
+            "colorscale": [[0, "#f7f9fa"], [1, "#ffe0b2"]], "showscale": False,
+            "marker": {"line": LINE, "opacity": 0.9}, "hovertemplate": "%{customdata}<extra></extra>",
+            "name": "areas"}
 
 
 def feature_collection(areas: pd.DataFrame, values: dict[str, list]) -> dict:

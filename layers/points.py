@@ -47,18 +47,23 @@ def quarantine_sites(frame: pd.DataFrame, label: str, visible: bool = True,
         hovertemplate=hover + "<extra></extra>")
 
 
-def residences(frame: pd.DataFrame, stage_labels: dict[str, str]) -> list[go.Scattermap]:
-    """One trace per stage: the residences of people in the loop (loop_people rows), coloured by stage."""
+def residences(frame: pd.DataFrame, stage_labels: dict[str, str]) -> list[dict]:
+    """One trace per stage: the residences of people in the loop (loop_people rows), coloured by stage, as plain
+    scattermap traces (built on every community or date change: plotly's validated objects cost more than
+    the rest)."""
+    stage = frame["stage"].to_numpy(dtype=object)
+    lon, lat = frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+    ids, names = frame["person_id"].tolist(), frame["name"].tolist()
     traces = []
-    for stage, colour in STAGE_COLOURS.items():
-        rows = frame[frame["stage"] == stage]
-        if rows.empty:
+    for name, colour in STAGE_COLOURS.items():
+        rows = np.flatnonzero(stage == name)
+        if not len(rows):
             continue
-        traces.append(go.Scattermap(
-            lon=rows["lon"], lat=rows["lat"], mode="markers", name=stage_labels[stage],
-            marker={"size": 11, "color": colour, "opacity": 0.85},
-            customdata=list(zip(rows["person_id"].tolist(), rows["name"])),
-            hovertemplate=f"%{{customdata[1]}} · {stage_labels[stage]}<extra></extra>"))
+        traces.append({"type": "scattermap", "lon": lon[rows].tolist(), "lat": lat[rows].tolist(),
+                       "mode": "markers", "name": stage_labels[name],
+                       "marker": {"size": 11, "color": colour, "opacity": 0.85},
+                       "customdata": [[ids[i], names[i]] for i in rows],
+                       "hovertemplate": f"%{{customdata[1]}} · {stage_labels[name]}<extra></extra>"})
     return traces
 
 

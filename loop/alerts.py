@@ -64,15 +64,23 @@ def collect(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> pd.
 
 def with_state(frame: pd.DataFrame, state, as_of: dt.date) -> pd.DataFrame:
     """The alerts with their workflow state, assignee, close reason and age in days at the end of `as_of`."""
+    return aged(stated(frame, state), as_of)
+
+
+def stated(frame: pd.DataFrame, state) -> pd.DataFrame:
+    """The alerts with their workflow state, assignee and close reason (no age: the same on any day)."""
     found = workflow.states(state, frame["alert_id"]) if len(frame) else {}
-    out = frame.copy()
-    out["state"] = [found.get(a, {}).get("state", "open") for a in out["alert_id"]]
-    out["assignee"] = [found.get(a, {}).get("assignee") for a in out["alert_id"]]
-    out["reason"] = [found.get(a, {}).get("reason") for a in out["alert_id"]]
+    ids = frame["alert_id"].tolist()
+    return frame.assign(state=[found.get(a, {}).get("state", "open") for a in ids],
+                        assignee=[found.get(a, {}).get("assignee") for a in ids],
+                        reason=[found.get(a, {}).get("reason") for a in ids])
+
+
+def aged(frame: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The alerts with their age in days at the end of `as_of` and its bucket (workflow.AGE_BUCKETS)."""
     end = pd.Timestamp(as_of + dt.timedelta(days=1))
-    out["age_days"] = ((end - pd.to_datetime(out["raised_at"])).dt.total_seconds() / 86400).round(1)
-    out["age"] = [workflow.age_bucket(d) for d in out["age_days"]]
-    return out
+    days = ((end - pd.to_datetime(frame["raised_at"])).dt.total_seconds() / 86400).round(1)
+    return frame.assign(age_days=days, age=workflow.age_buckets(days))
 
 
 def counts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from loop.deadlines import DEFAULT, Deadlines
@@ -11,6 +12,15 @@ from loop.deadlines import DEFAULT, Deadlines
 def batch_plans(query, scope, as_of: dt.date) -> pd.DataFrame:
     """queries/plans_batches.sql: one row per batch, newest first."""
     return query("plans_batches", scope, as_of=as_of)
+
+
+def batches_as_of(batches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """batch_plans as of `as_of` cut from batch_plans as of a later day: the batches arrived by then, with the
+    members quarantined by then."""
+    rows = batches[batches["day"] <= pd.Timestamp(as_of)]
+    day = np.datetime64(as_of)
+    return rows.assign(quarantined=np.array([np.searchsorted(started, day, side="right")
+                                             for started in rows["quarantine_started"]], dtype=np.int64))
 
 
 def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> dict | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from auth import audit
 from auth.state import State
 
@@ -121,8 +123,10 @@ def act(state: State, username: str, alert_ids, action: str, assignee: str | Non
     return outcome
 
 
-def age_bucket(days: float) -> str:
-    for lo, hi, name in AGE_BUCKETS:
-        if days >= lo and (hi is None or days < hi):
-            return name
-    return AGE_BUCKETS[0][2]
+def age_buckets(days) -> list[str]:
+    """The AGE_BUCKETS name of each age in days (the first bucket's for a negative or missing age)."""
+    days = np.asarray(days, dtype=float)
+    found = np.full(days.shape, AGE_BUCKETS[0][2], dtype=object)
+    for lo, hi, name in AGE_BUCKETS[1:]:
+        found[(days >= lo) if hi is None else (days >= lo) & (days < hi)] = name
+    return found.tolist()

@@ -33,14 +33,26 @@ MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
 
 
 # ------------------------------------------------------------------------------------------ data
+def stated_alerts(ctx, scope) -> pd.DataFrame:
+    """The period's alerts of the scope (loop_map.period_alerts, computed once per snapshot) with their workflow
+    state: cached per snapshot and workflow step (any step on any alert makes it anew). Read-only."""
+    return ctx.cache.get(("alerts.stated", scope, loop_map.deadlines(), workflow.version(ctx.state)),
+                         lambda _conn: alerts.stated(loop_map.period_alerts(ctx, scope), ctx.state))
+
+
 def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
-    """Every alert the scope may see up to the end of `as_of` (loop.alerts.collect as of that day, cut from the
-    period's alerts computed once per snapshot), with its workflow state: cached per snapshot and workflow step
-    (any step on any alert makes it anew). Shared between callers: read-only."""
+    """Every alert the scope may see up to the end of `as_of` (loop.alerts.collect as of that day), with its
+    workflow state and age: cut from stated_alerts, cached per snapshot and workflow step. Shared between
+    callers: read-only."""
     def compute(_conn):
-        rows = loop_map.loop_as_of(loop_map.period_alerts(ctx, scope), as_of)
-        return alerts.with_state(rows.drop(columns="shown_day").reset_index(drop=True), ctx.state, as_of)
+        rows = loop_map.loop_as_of(stated_alerts(ctx, scope), as_of)
+        return alerts.aged(rows.drop(columns="shown_day").reset_index(drop=True), as_of)
     return ctx.cache.get(("alerts", scope, as_of, loop_map.deadlines(), workflow.version(ctx.state)), compute)
+
+
+def batch_plans(ctx, scope, as_of: dt.date) -> pd.DataFrame:
+    """loop.plans.batch_plans as of `as_of`, cut from the period's (one query per snapshot)."""
+    return plans.batches_as_of(plans.batch_plans(ctx.query, scope, PERIOD_END), as_of)
 
 
 def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -116,7 +128,7 @@ def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> 
     plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
     batch = None
     if plan and plan.get("batch_id"):
-        batches = plans.batch_plans(ctx.query, scope, as_of)
+        batches = batch_plans(ctx, scope, as_of)
         found = batches[batches["batch_id"] == plan["batch_id"]]
         batch = found.iloc[0].to_dict() if len(found) else None
     return plan_card(plan, batch, lang)
@@ -232,7 +244,7 @@ def register(app, ctx) -> None:
             keep &= frame["state"].isin(states)
         listed = frame[keep]
         session.audit(ctx.state, "people.list", "alerts", {"as_of": as_of, "rows": len(listed)})
-        rows = records(readable(listed, lang)[["person_id", *GRID_COLUMNS]].iloc[::-1])
+        rows = records(readable(listed[["person_id", *GRID_COLUMNS]], lang).iloc[::-1])
         figure = alerts_figure(ctx, scope, frame, listed, as_of, shown or [], lang)
         return rows, counts_table(frame, lang), figure, t("alerts.count", lang, n=len(listed), total=len(frame))
 
@@ -279,3 +291,8 @@ def register(app, ctx) -> None:
         session.audit(ctx.state, "person.view", str(person_id), {"alert": alert_id})
         return (person_plan_panel(ctx, scope, person_id, as_of, lang),
                 history_list(workflow.history(ctx.state, alert_id), lang))
+
+
+def warm(ctx, scope) -> None:
+    """The page's first screen (pages/warmup.py): the report day's alerts with their states, and its risk."""
+    risk_scores(ctx, scope, REPORT_DAY)

@@ -36,12 +36,29 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     ], className="checkpoints")
 
 
+def totals_on(ctx, scope, as_of) -> pd.DataFrame:
+    """checkpoint_totals as of `as_of` with no count over the checks for the date: the scope's checkpoints
+    (cached per snapshot) with their vehicles and persons added up from the daily counts (ctx.checkpoint_days)."""
+    sites = ctx.query("checkpoint_totals", scope, as_of=PERIOD_END)
+    daily = ctx.checkpoint_days(scope)
+    upto = daily[daily["day"] <= pd.Timestamp(as_of)].groupby("checkpoint_id")[["vehicles", "persons"]].sum()
+    counts = upto.reindex(sites["checkpoint_id"], fill_value=0)
+    return sites.assign(vehicles=counts["vehicles"].to_numpy(dtype="int64"),
+                        persons=counts["persons"].to_numpy(dtype="int64"))
+
+
+def warm(ctx, scope) -> None:
+    """The page's data for any date (pages/warmup.py): the checkpoints, their daily counts, the district map."""
+    totals_on(ctx, scope, REPORT_DAY)
+    ctx.query("areas", scope, level="districts")
+
+
 def register(app, ctx) -> None:
     @app.callback(Output("cp-cards", "children"), Output("cp-map", "figure"), Output("cp-grid", "rowData"),
                   Output("cp-days", "figure"), Input("cp-date", "date"))
     def show(date):
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
-        totals = ctx.query("checkpoint_totals", scope, as_of=as_of)
+        totals = totals_on(ctx, scope, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         detail = t("checkpoints.count", lang, n=len(totals))
         cards = [card(f"cp-card-{k}", t(f"card.{k}", lang), f"{int(totals[k].sum()):,}", detail,
@@ -53,7 +70,7 @@ def register(app, ctx) -> None:
                            points.checkpoints(totals, labels, sized=True)],
                   "layout": map_layout(fit(bounds_of(districts["wkb"])), ctx.config.tile_url)}
         rows = totals.rename(columns={"name": "checkpoint"})[list(GRID_COLUMNS)].to_dict("records")
-        days = ctx.query("checkpoint_daily", scope, start=PERIOD_START, end=PERIOD_END)   # once; cut to the date
-        days = days[days["day"] <= pd.Timestamp(as_of)]
+        days = ctx.checkpoint_days(scope)
+        days = days[(days["day"] >= pd.Timestamp(PERIOD_START)) & (days["day"] <= pd.Timestamp(as_of))]
         chart_labels = {k: t(f"checkpoints.{k}", lang) for k in ("vehicles", "persons")}
         return cards, figure, rows, charts.checkpoint_days(days, chart_labels)

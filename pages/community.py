@@ -3,6 +3,8 @@ map and in a list, a person card with the journey, its sources and the person's 
 a stated reason (police, audited), and contact / verification notes (police). Every person view is audited."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
@@ -13,7 +15,7 @@ from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
 from loop import workflow
-from pages import alerts, session
+from pages import alerts, loop_map, session
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import label_or_code, labelled_words, t
@@ -27,6 +29,7 @@ ROLES = ("police", "analyst")
 NOTE_ROLES = ("police",)
 GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
                 "doc_type", "country")
+CARD_FIELDS = ("name", "resident_id", "phone", "stage", "doc_type", "country", "community")
 
 
 def default_community(ctx, scope) -> str | None:
@@ -93,8 +96,8 @@ def community_figure(ctx, scope, code: str, people, found_alerts, lang: str) -> 
               *points.residences(people, {s: t(f"stage.{s}", lang) for s in points.STAGE_COLOURS}),
               *alert_layer.points(found_alerts, {k: t(f"alerts.kind.{k}", lang) for k in loop_alerts.KINDS},
                                   {s: t(f"alerts.state.{s}", lang) for s in workflow.STATES})]
-    mine = areas[areas["code"] == code]
-    x0, y0, x1, y1 = bounds_of((mine if len(mine) else areas)["wkb"])
+    wkb, mine = areas["wkb"].to_numpy(dtype=object), areas["code"].to_numpy(dtype=object) == code
+    x0, y0, x1, y1 = bounds_of(wkb[mine] if mine.any() else wkb)
     pad = max(x1 - x0, y1 - y0) * 0.6                       # some neighbours around the community
     view = fit((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
     return {"data": traces, "layout": map_layout(view, ctx.config.tile_url, revision=code)}
@@ -111,11 +114,8 @@ def condensed(journey):
 
 
 def person_card(rows, journey, lang: str, clear: bool = False) -> list:
-    person = readable(rows, lang).iloc[0]
-    facts = [(t("col.name", lang), person["name"]), (t("col.resident_id", lang), person["resident_id"]),
-             (t("col.phone", lang), person["phone"]), (t("col.stage", lang), person["stage"]),
-             (t("col.doc_type", lang), person["doc_type"]), (t("col.country", lang), person["country"]),
-             (t("col.community", lang), person["community"])]
+    person = readable(rows[list(CARD_FIELDS)], lang).iloc[0]
+    facts = [(t(f"col.{k}", lang), person[k]) for k in CARD_FIELDS]
     steps = [html.Li([
         html.Span(str(s.at)[:16], className="when"),
         html.Strong(t(f"step.{s.step}", lang)),
@@ -154,7 +154,7 @@ def register(app, ctx) -> None:
         people = loop_people(ctx, community_scope, as_of=as_date(date), community=code)
         session.audit(ctx.state, "people.list", code, {"rows": len(people)})
         return (community_figure(ctx, scope, code, people, community_alerts(ctx, scope, code, date), lang),
-                records(readable(people, lang)[["person_id", *GRID_COLUMNS]]),
+                records(readable(people[["person_id", *GRID_COLUMNS]], lang)),
                 t("community.count", lang, n=len(people)))
 
     @app.callback(Output("cm-person", "children"), Output("cm-plan", "children"),
@@ -212,18 +212,19 @@ def register(app, ctx) -> None:
 
 
 def community_alerts(ctx, scope, code: str, date):
-    """The alerts placed in the community up to the date, with their workflow state, cut from the caller's
-    alerts (computed once per snapshot for the caller's scope, whichever community is shown)."""
-    found = alerts.scoped_alerts(ctx, scope, as_date(date))
-    return found[found["community_code"] == code]
+    """The alerts placed in the community up to the date, with their workflow state (what the map shows), cut
+    from the caller's alerts (computed once per snapshot for the caller's scope, whichever community is shown)."""
+    rows = alerts.stated_alerts(ctx, scope)
+    return loop_map.loop_as_of(rows[rows["community_code"] == code], as_date(date))
 
 
 def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
     """(person card with the journey and the person's alerts, the person's plan) for `scope` (masked unless it
-    carries an unmask)."""
+    carries an unmask). The journey and the alerts carry no name, ID or phone: the masked scope's, cached (an
+    unmask reuses what the pick computed)."""
     as_of = as_date(date)
-    journey = ctx.uncached("person_journey", scope, person=person_id, as_of=as_of)
-    found = alerts.scoped_alerts(ctx, scope, as_of)
+    journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of)
+    found = alerts.scoped_alerts(ctx, replace(scope, reveal_person=None), as_of)
     mine = found[found["person_id"] == person_id]
     listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
                       f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
@@ -247,3 +248,11 @@ def _person(ctx, selected, code, date, roles=ROLES):
     people = loop_people(ctx, scope, as_of=as_date(date), community=code)
     rows = people[people["person_id"] == person_id]
     return (scope, person_id, rows) if len(rows) else None
+
+
+def warm(ctx, scope) -> None:
+    """The page's first screen (pages/warmup.py): the community list and the default community's people on the
+    report day (masked, as the grid shows them)."""
+    code = default_community(ctx, scope)
+    if code is not None:
+        loop_people(ctx, session.within(scope, code), as_of=REPORT_DAY, community=code)

@@ -6,18 +6,22 @@ import datetime as dt
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auth.state import State
 from pages.notes import NoteBook
-from queries.dashboard import LEVELS, METRICS, PERIOD_END, metric_query
+from queries.dashboard import PERIOD_END, metric_query
 from queries.figures import PERIOD_START, headline
-from queries.runner import Scope, run
+from queries.runner import Scope, reveals, run
 from store.db import Store
+
+if TYPE_CHECKING:
+    from pages.warmup import Warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_DAY = dt.date(2020, 3, 29)
@@ -132,8 +136,7 @@ class AppContext:
     notes: NoteBook
     cache: QueryCache
     people_cache: QueryCache
-    _warmed: set = field(default_factory=set)
-    _warming_lock: threading.Lock = field(default_factory=threading.Lock)
+    warmup: Warmup | None = None                    # set by the app factory
 
     @classmethod
     def create(cls, store: Store, config: AppConfig) -> AppContext:
@@ -141,10 +144,13 @@ class AppContext:
         return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
-        """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask: a person
-        in clear is never kept."""
+        """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask where the
+        query has person-level fields: a person in clear is never kept (a query without them is the masked
+        scope's, cached)."""
         if scope.reveal_person is not None:
-            return self.uncached(name, scope, **params)
+            if reveals(name):
+                return self.uncached(name, scope, **params)
+            scope = replace(scope, reveal_person=None)
         key = ("query", name, scope, tuple(sorted(params.items())))
         return self.cache.get(key, lambda conn: run(conn, name, scope, **params))
 
@@ -169,21 +175,9 @@ class AppContext:
         return self.metric(scope, level, metric).on(as_of, codes)
 
     def warm(self, scope: Scope) -> None:
-        """Compute, in the background and once per snapshot, every metric at every level and every area list
-        for `scope`, so the first metric switch or drill-down does not wait for a query."""
-        key = (self.store.version(), scope)
-        with self._warming_lock:
-            if key in self._warmed:
-                return
-            self._warmed.add(key)
-
-        def work():
-            for level in LEVELS:
-                self.query("areas", scope, level=level)
-            for level in ("all", *LEVELS):
-                for metric in METRICS:
-                    self.metric(scope, level, metric)
-        threading.Thread(target=work, daemon=True, name="warm-metrics").start()
+        """Have the scope's first screens computed for this snapshot in the background (pages/warmup.py)."""
+        if self.warmup is not None:
+            self.warmup.ensure(scope)
 
     def headline(self, scope: Scope, as_of: dt.date) -> dict[str, int]:
         """The headline figures (queries.figures.headline), cached per snapshot; the checkpoint totals (every
@@ -198,11 +192,16 @@ class AppContext:
 
     def check_totals(self, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
         """(days, running totals of [vehicles, persons] checked up to each day) for the scope's checkpoints."""
-        def compute(conn):
-            daily = run(conn, "checkpoint_daily", scope, start=dt.date(1900, 1, 1), end=dt.date(2999, 12, 31))
-            per_day = daily.groupby("day")[["vehicles", "persons"]].sum().sort_index()
+        def compute(_conn):
+            per_day = self.checkpoint_days(scope).groupby("day")[["vehicles", "persons"]].sum().sort_index()
             return per_day.index.to_numpy(dtype="datetime64[D]"), per_day.to_numpy().cumsum(axis=0)
         return self.cache.get(("check_totals", scope), compute)
+
+    def checkpoint_days(self, scope: Scope) -> pd.DataFrame:
+        """Vehicles and persons checked per checkpoint and day, every day there are checks (checkpoint_daily),
+        kept per snapshot: checkpoint figures for any date are added up from it, never counted from the checks
+        again (tens of millions at scale)."""
+        return self.query("checkpoint_daily", scope, start=dt.date(1900, 1, 1), end=dt.date(2999, 12, 31))
 
 
 def day(value: int | None) -> dt.date:

@@ -50,6 +50,7 @@ def query_of(filters):
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
     scope = session.current_scope()
+    ctx.warm(scope)                                     # the metric tables a GeoJSON download reads
     options = ctx.query("filter_options", scope)
     by_kind = {k: list(g["value"]) for k, g in options.groupby("kind")}
 
@@ -129,7 +130,7 @@ def register(app, ctx) -> None:
         scope, params = found
         frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
         block = frame.iloc[int(request["startRow"]):int(request["endRow"])]
-        rows = records(readable(block, session.language())[["person_id", *GRID_COLUMNS]])
+        rows = records(readable(block[["person_id", *GRID_COLUMNS]], session.language()))
         return {"rowData": rows, "rowCount": len(frame)}
 
     @app.callback(Output("ex-download", "data"),
@@ -176,10 +177,20 @@ def _people_file(frame: pd.DataFrame, kind: str, name: str) -> dict:
 
 def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[dict, int]:
     """The areas one level below the chosen one (districts when none), with every metric as of the date, and
-    the number of areas."""
+    the number of areas. The values come from the caller's tables at that level (an area's value only depends on
+    its own rows, as on the overview), computed once per snapshot whichever area is chosen."""
     depth = 2 if filters.get("community") else sum(bool(filters.get(k)) for k in ("district", "township"))
     level = LEVELS[depth]
     areas = ctx.query("areas", scope, level=level)
-    values = {m: ctx.metric_on(scope, level, m, as_of, areas["code"].tolist()) for m in METRICS}
+    caller = session.current_scope()
+    values = {m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}
     text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
     return dcc.send_string(text, f"wuzhou_{level}_{as_of}.geojson"), len(areas)
+
+
+def warm(ctx, scope) -> None:
+    """The page's first screen (pages/warmup.py): the filter options and the count for the default filters
+    (everyone in the loop in the scope from the period's start to the report day)."""
+    ctx.query("filter_options", scope)
+    ctx.query("areas", scope, level="districts")
+    loop_people(ctx, scope, as_of=REPORT_DAY)

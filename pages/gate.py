@@ -20,7 +20,7 @@ from pages import session
 from pages.i18n import t
 
 COOKIE = "wz_session"
-PUBLIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login")
+PUBLIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/ready")
 DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 

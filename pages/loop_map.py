@@ -7,7 +7,6 @@ as-of day whose alerts include it, so any earlier day is a filter, never another
 """
 from __future__ import annotations
 
-import atexit
 import threading
 
 import numpy as np
@@ -16,7 +15,8 @@ import pandas as pd
 from layers import points
 from loop import alerts, risk, workflow
 from loop.deadlines import Deadlines
-from pages.context import REPORT_DAY, MetricTable, day, day_index
+from pages.background import background, stopping
+from pages.context import MetricTable, day, day_index
 from queries.dashboard import PERIOD_END
 from queries.figures import PERIOD_START
 
@@ -32,25 +32,6 @@ CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "comm
 # day before a midnight deadline to be met by it (release, a day's temperature report: `due_at <= as_of + 1`).
 BY_MIDNIGHT = ("leak_release", "leak_temperature")
 LOOP_COLUMNS = ("alert_id", "kind", "person_id", "raised_at", "community_code", "township_code", "district_code")
-
-
-_threads: list[threading.Thread] = []
-_stopping = threading.Event()
-
-
-def background(work, name: str) -> None:
-    """Run `work` in a daemon thread that the interpreter's exit waits for (a DuckDB query cut off by the exit
-    aborts the process); loops in `work` stop early once `_stopping` is set."""
-    thread = threading.Thread(target=work, daemon=True, name=name)
-    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
-    thread.start()
-
-
-@atexit.register
-def _stop_background() -> None:
-    _stopping.set()
-    for thread in list(_threads):
-        thread.join(timeout=30)
 
 
 def deadlines() -> Deadlines:
@@ -172,9 +153,9 @@ class RiskDays:
                 self.scores[(version, index)] = found
         return found
 
-    def fill(self, rows: pd.DataFrame, version: int, start: int = 0) -> None:
-        """Score every day of the period for workflow step `version` in the background (once per step), from day
-        `start` on first (where a replay goes), then back."""
+    def fill(self, rows: pd.DataFrame, version: int, start: int = 0, wait: bool = False) -> None:
+        """Score every day of the period for workflow step `version` in the background (once per step; here and
+        now when `wait`), from day `start` on first (where a replay goes), then back."""
         with self.lock:
             if self.filling == version:
                 return
@@ -184,21 +165,25 @@ class RiskDays:
 
         def work():
             for index in [*range(start, DAYS), *range(start - 1, -1, -1)]:
-                if self.version != version or self.ctx.store.version() != snapshot or _stopping.is_set():
+                if self.version != version or self.ctx.store.version() != snapshot or stopping():
                     return                              # a newer step or snapshot: its own fill takes over
                 self.on(rows, version, index)
-        background(work, "overview-risk")
+        if wait:
+            work()
+        else:
+            background(work, "overview-risk")
 
 
-def risk_scores(ctx, scope, as_of) -> pd.DataFrame:
+def risk_scores(ctx, scope, as_of, every_day: bool = False) -> pd.DataFrame:
     """loop.risk scores per community for `scope` as of `as_of` (community_code, score, level, reasons) — the
-    same as pages.alerts.risk_scores, from the cached loop rows and a cached per-day store of inputs."""
+    same as pages.alerts.risk_scores, from the cached loop rows and a cached per-day store of inputs; every other
+    day's scores follow in the background (or before returning, `every_day`)."""
     found = deadlines()
     days = ctx.cache.get(("overview.risk", scope, found), lambda _conn: RiskDays(ctx, scope, found.fever_celsius))
     version = workflow.version(ctx.state)
     rows = loop_states(ctx, scope)
     scores = days.on(rows, version, day_index(as_of))
-    days.fill(rows, version, day_index(as_of))
+    days.fill(rows, version, day_index(as_of), wait=every_day)
     return scores
 
 
@@ -233,18 +218,6 @@ def places(ctx, scope, level: str) -> dict[str, np.ndarray]:
     """A point inside each area of `level` of the scope (layers.points.area_points), where counts are drawn."""
     return ctx.cache.get(("overview.places", scope, level),
                          lambda _conn: points.area_points(ctx.query("areas", scope, level=level)))
-
-
-def warm(ctx, scope) -> None:
-    """Compute the loop rows, their states and the community points in the background, once per snapshot."""
-    def start(_conn):
-        def work():
-            counted(ctx, scope)
-            case_rows(ctx, scope)
-            risk_scores(ctx, scope, REPORT_DAY)             # and so every day's scores, in the background
-        background(work, "warm-overview")
-        return True
-    ctx.cache.get(("overview.warm", scope), start)
 
 
 def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:

@@ -29,7 +29,7 @@ from pages.components import card, chart, map_graph, section
 from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
 from pages.loop_map import (DAYS, POINT_LEVELS, case_rows, counted, funnel_leaks, inside, loop_as_of, metric_values,
-                            places, risk_counts, risk_scores, warm)
+                            places, risk_counts, risk_scores)
 from queries.dashboard import LEVELS, METRICS, PERIOD_END
 from queries.figures import PERIOD_START
 
@@ -185,11 +185,24 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
     return figure, legend(data, lang)
 
 
+def warm(ctx, scope) -> None:
+    """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
+    lists, every metric at every level, the report day's cards, the loop's alerts and cases, every day's risk."""
+    for level in LEVELS:
+        ctx.query("areas", scope, level=level)
+    for level in ("all", *LEVELS):
+        for metric in METRICS:
+            ctx.metric(scope, level, metric)
+    ctx.headline(scope, REPORT_DAY)
+    counted(ctx, scope)
+    case_rows(ctx, scope)
+    risk_scores(ctx, scope, REPORT_DAY, every_day=True)
+
+
 # ------------------------------------------------------------------------------------------ layout
 def layout(ctx, lang: str, query: dict) -> html.Div:
     scope = session.current_scope()
     ctx.warm(scope)
-    warm(ctx, scope)
     path = home_path(scope)
     figure, legend_rows = map_figure(ctx, scope, path, "abroad", REPORT_DAY, "quantile", SHOWN_LAYERS, lang)
     last = day_index(PERIOD_END)

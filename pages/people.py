@@ -3,7 +3,9 @@ and how its coded values read in the UI. Masking happens in the SQL; nothing her
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from pages.i18n import label_or_code
@@ -21,33 +23,71 @@ EXPORT_COLUMNS = ("person_id", "name", "resident_id", "phone", "stage", "populat
 def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, population: str | None = None,
                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
                 channel: str | None = None, sort: list | None = None) -> pd.DataFrame:
-    """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG
-    Grid sort model restricted to SORTABLE columns. One DuckDB query per distinct request; its result is kept
-    server-side so the grid's blocks, the count and the downloads are all cut from the same rows."""
+    """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG Grid sort
+    model restricted to SORTABLE columns. One DuckDB query per scope, community and dates, kept server-side (one
+    community's list with the other queries: the map, the person card and the unmask ask for it in turn; larger
+    lists among the last few); the other filters and the sort are cut from its rows as the query itself would
+    (`cut`), each cut kept too, so the grid's blocks, the count and the downloads all come from the same rows."""
     sort = [s for s in (sort if isinstance(sort, list) else [])
             if isinstance(s, dict) and s.get("colId") in SORTABLE][:1]
-    return ctx.people(
-        scope, as_of=as_of, since=since, population=population, community=community, doc_type=doc_type,
-        country=country, channel=channel,
-        sort_col=sort[0]["colId"] if sort else None, sort_desc=bool(sort and sort[0].get("sort") == "desc"))
+    sort_col, desc = (sort[0]["colId"], sort[0].get("sort") == "desc") if sort else (None, False)
+    cached = partial(ctx.query, "loop_people") if community else ctx.people
+    everyone = partial(cached, scope, as_of=as_of, since=since, population=None, community=community,
+                       doc_type=None, country=None, channel=None, sort_col=None, sort_desc=False)
+    if not (population or doc_type or country or channel or sort_col):
+        return everyone()
+    key = ("people.cut", scope, as_of, since, community, population, doc_type, country, channel, sort_col, desc)
+    return ctx.people_cache.get(key, lambda _conn: cut(everyone(), population, doc_type, country, channel,
+                                                       sort_col, desc))
+
+
+def cut(frame: pd.DataFrame, population: str | None = None, doc_type: str | None = None,
+        country: str | None = None, channel: str | None = None, sort_col: str | None = None,
+        desc: bool = False) -> pd.DataFrame:
+    """loop_people rows (for no population, document, country or channel, unsorted) filtered and sorted as
+    queries/loop_people.sql filters and sorts with those parameters: a population or channel among the
+    person's, the document and the country equal; the sort column ascending or descending with empty values
+    last, then the person."""
+    keep = np.ones(len(frame), dtype=bool)
+    for column, value in (("populations", population), ("channels", channel)):
+        if value:
+            keep &= ((", " + frame[column].fillna("") + ", ").str.contains(f", {value}, ", regex=False)).to_numpy()
+    for column, value in (("doc_type", doc_type), ("country", country)):
+        if value:
+            keep &= frame[column].eq(value).fillna(False).to_numpy(dtype=bool)
+    out = frame[keep]
+    if sort_col:
+        out = out.sort_values([sort_col, "person_id"], ascending=[not desc, True], na_position="last")
+    return out.reset_index(drop=True)
+
+
+LABELLED = {"stage": "stage", "doc_type": "doc", "quarantine_kind": "kind"}          # column -> kind of code
+LISTED = {"populations": "stage", "channels": "channel"}                            # ", "-separated codes
+DATED = {"exit_date": "%Y-%m-%d", "entry_date": "%Y-%m-%d", "quarantine_start": "%Y-%m-%d",
+         "released_on": "%Y-%m-%d", "last_checked_at": "%Y-%m-%d %H:%M"}
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Codes (stage, document, quarantine kind, channels) as labels in `lang`, dates as text."""
+    """Codes (stage, document, quarantine kind, channels) as labels in `lang`, dates as text — in whichever of
+    these columns the frame has (callers pass the columns they show)."""
     out = frame.copy()
-    out["stage"] = [label_or_code("stage", s, lang) for s in out["stage"]]
-    out["populations"] = [", ".join(label_or_code("stage", p, lang) for p in (v or "").split(", ") if p)
-                          for v in out["populations"]]
-    out["doc_type"] = [label_or_code("doc", d, lang) for d in out["doc_type"]]
-    out["quarantine_kind"] = [label_or_code("kind", k, lang) for k in out["quarantine_kind"]]
-    out["channels"] = [", ".join(label_or_code("channel", c, lang) for c in (v or "").split(", ") if c)
-                       for v in out["channels"]]
-    for col in ("exit_date", "entry_date", "quarantine_start", "released_on"):
-        out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d")
-    out["last_checked_at"] = pd.to_datetime(out["last_checked_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    for col, kind in LABELLED.items():
+        if col in out:
+            out[col] = [label_or_code(kind, v, lang) for v in out[col].tolist()]
+    for col, kind in LISTED.items():
+        if col in out:
+            out[col] = [", ".join(label_or_code(kind, c, lang) for c in (v or "").split(", ") if c)
+                        for v in out[col].tolist()]
+    for col, form in DATED.items():
+        if col in out:
+            out[col] = pd.to_datetime(out[col]).dt.strftime(form)
     return out
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows for an AG Grid: plain JSON values (NaN/NaT as null)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """Rows for an AG Grid: plain JSON values (NaN/NaT as null). Column by column (pandas' own per-cell
+    conversion costs more than the rest of a grid callback)."""
+    names = frame.columns.tolist()
+    columns = [np.where(pd.isna(values), None, values).tolist()
+               for values in (col.to_numpy(dtype=object) for _, col in frame.items())]
+    return [dict(zip(names, row)) for row in zip(*columns)]

@@ -9,9 +9,8 @@ import pandas as pd
 from dash import Input, Output, html
 
 from layers import alerts as alert_layer
-from loop import plans
 from pages import loop_map, session
-from pages.alerts import readable, scoped_alerts
+from pages.alerts import batch_plans, readable, scoped_alerts
 from pages.components import card, chart, column, date_picker, grid, section
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import t
@@ -84,20 +83,33 @@ def register(app, ctx) -> None:
         labels = {k: t(f"quarantine.{k}", lang) for k in ("due", "due_open", "released")}
         kinds = {k: t(f"kind.{k}", lang) for k in ("hotel", "home")}
         calendar_figure = alert_layer.release_calendar(calendar, labels, kinds)
-        watch_rows = records(readable(watch, lang)[list(WATCH_COLUMNS)].iloc[::-1])
-        batches = plans.batch_plans(ctx.query, scope, as_of).rename(columns={"vehicles": "vehicles_used"})
+        batches = batch_plans(ctx, scope, as_of).rename(columns={"vehicles": "vehicles_used"})
         batches["day"] = pd.to_datetime(batches["day"]).dt.strftime("%Y-%m-%d")
-        home = ctx.query("quarantine_home", scope, as_of=as_of, quarantine_days=rules.quarantine_days,
-                         fever=rules.fever_celsius)
-        home = home.assign(release_due=pd.to_datetime(home["release_due"]).dt.strftime("%Y-%m-%d"),
-                           last_checked_at=pd.to_datetime(home["last_checked_at"]).dt.strftime("%Y-%m-%d %H:%M"))
-        home_rows = records(home[list(HOME_COLUMNS)])
-        if not scope.sees_people:                      # leadership: the counts above, never the lists of people
-            watch_rows, home_rows = [], []
-        else:
+        watch_rows, home_rows = [], []                 # leadership: the counts above, never the lists of people
+        if scope.sees_people:
+            watch_rows = records(readable(watch[list(WATCH_COLUMNS)], lang).iloc[::-1])
+            home = ctx.query("quarantine_home", scope, as_of=as_of, quarantine_days=rules.quarantine_days,
+                             fever=rules.fever_celsius)[list(HOME_COLUMNS)]
+            home_rows = records(home.assign(
+                release_due=pd.to_datetime(home["release_due"]).dt.strftime("%Y-%m-%d"),
+                last_checked_at=pd.to_datetime(home["last_checked_at"]).dt.strftime("%Y-%m-%d %H:%M")))
             session.audit(ctx.state, "people.list", "quarantine",
                           {"as_of": as_of, "rows": len(watch_rows) + len(home_rows)})
         return (cards, t("quarantine.over_capacity", lang, n=len(over)), over_style, occupancy, calendar_figure,
                 watch_rows, t("quarantine.watch.none", lang) if watch.empty else t("quarantine.watch.count", lang,
                                                                                               n=len(watch)),
                 records(batches[list(BATCH_COLUMNS)]), home_rows)
+
+
+def warm(ctx, scope) -> None:
+    """The page's first screen (pages/warmup.py): occupancy over the period, the report day's calendar, alerts,
+    batches and (for roles that see people) home quarantine list."""
+    rules = loop_map.deadlines()
+    ctx.query("quarantine_occupancy", scope, start=PERIOD_START, end=PERIOD_END)
+    ctx.query("quarantine_calendar", scope, start=PERIOD_START, end=PERIOD_END, as_of=REPORT_DAY,
+              quarantine_days=rules.quarantine_days)
+    scoped_alerts(ctx, scope, REPORT_DAY)
+    batch_plans(ctx, scope, REPORT_DAY)
+    if scope.sees_people:
+        ctx.query("quarantine_home", scope, as_of=REPORT_DAY, quarantine_days=rules.quarantine_days,
+                  fever=rules.fever_celsius)

@@ -7,6 +7,7 @@ from pages import (admin, alerts, checkpoints, community, export, feeds, gate, o
                    session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
+from pages.warmup import Warmup
 
 PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
 
@@ -29,6 +30,11 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
             owners |= registered(app, page, lambda: page.register(app, ctx))
     gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
+    app.server.extensions["context"] = ctx
+    ctx.warmup = Warmup(ctx, PAGES)
+    app.server.before_request(ctx.warmup.check)
+    app.server.add_url_rule("/ready", "ready", lambda: ("ready", 200) if ctx.warmup.ready() else ("warming", 503))
+    ctx.warmup.check()
     return app
 
 

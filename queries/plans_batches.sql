@@ -1,6 +1,7 @@
 -- One plan per batch (一批一方案): people arriving together on the same flight or train on the same day,
 -- up to the end of $as_of within the scope. For each batch: where and when it arrived, how many came, the
--- transfer vehicles, destinations (sites or home) and responsible transfer teams, and how many are quarantined.
+-- transfer vehicles, destinations (sites or home) and responsible transfer teams, and how many are quarantined
+-- (quarantine_started: the day each of them started, so the plans as of an earlier day are a cut of these rows).
 WITH
 members AS (
     SELECT a.carrier_no, CAST(a.arrived_at AS DATE) AS day, a.person_id, min(a.arrived_at) AS arrived_at,
@@ -15,9 +16,10 @@ moved AS (
     FROM members m JOIN transfers t ON t.person_id = m.person_id AND t.transfer_at >= m.arrived_at - INTERVAL 1 HOUR
          AND t.transfer_at < m.arrived_at + INTERVAL 2 DAY),
 quarantined AS (
-    SELECT DISTINCT m.carrier_no, m.day, m.person_id
+    SELECT m.carrier_no, m.day, m.person_id, CAST(min(q.start_at) AS DATE) AS started
     FROM members m JOIN quarantines q ON q.person_id = m.person_id AND q.start_at >= m.arrived_at - INTERVAL 1 HOUR
-         AND q.start_at < CAST($as_of AS DATE) + 1)
+         AND q.start_at < CAST($as_of AS DATE) + 1
+    GROUP BY m.carrier_no, m.day, m.person_id)
 SELECT 'batch:' || m.carrier_no || ':' || strftime(m.day, '%Y-%m-%d') AS batch_id, m.carrier_no, m.day,
        min(m.arrived_at) AS first_arrival, any_value(m.place) AS place, any_value(m.from_place) AS from_place,
        count(DISTINCT m.person_id) AS people,
@@ -29,7 +31,9 @@ SELECT 'batch:' || m.carrier_no || ':' || strftime(m.day, '%Y-%m-%d') AS batch_i
             FROM moved x LEFT JOIN quarantine_sites s ON s.site_id = x.to_site_id
             WHERE x.carrier_no = m.carrier_no AND x.day = m.day) AS destinations,
        (SELECT string_agg(DISTINCT x.team, ', ' ORDER BY x.team) FROM moved x
-            WHERE x.carrier_no = m.carrier_no AND x.day = m.day) AS teams
+            WHERE x.carrier_no = m.carrier_no AND x.day = m.day) AS teams,
+       coalesce((SELECT list_sort(list(x.started)) FROM quarantined x WHERE x.carrier_no = m.carrier_no
+                 AND x.day = m.day), []) AS quarantine_started
 FROM members m
 GROUP BY m.carrier_no, m.day
 ORDER BY m.day DESC, m.carrier_no

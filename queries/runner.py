@@ -75,6 +75,12 @@ def lists_people(name: str) -> bool:
     return _template(name).startswith("-- access: person")
 
 
+def reveals(name: str) -> bool:
+    """Whether queries/<name>.sql has person-level fields that an unmask (`Scope.reveal_person`) shows in clear
+    (without, its rows are the same for the scope with or without the unmask)."""
+    return "$reveal_person" in render(name)
+
+
 @lru_cache(maxsize=None)
 def render(name: str, people: bool = True) -> str:
     """The query's SQL with the scope predicates and the masks written in (parameters still unbound)."""

@@ -34,8 +34,10 @@ def test_point_layers():
                                                                                            "released"],
                            "lon": [111.0] * 3, "lat": [23.0] * 3})
     traces = points.residences(people, {s: s for s in points.STAGE_COLOURS})
-    assert [t.name for t in traces] == ["abroad", "released"]
-    assert traces[1].marker.color == points.STAGE_COLOURS["released"]
+    assert [t["name"] for t in traces] == ["abroad", "released"]
+    assert traces[1]["marker"]["color"] == points.STAGE_COLOURS["released"]
+    assert traces[1]["customdata"] == [[2, "王*"], [3, "李*"]]
+    go.Figure(data=traces)                                # valid Plotly traces
 
 
 def test_views_fit_their_areas_and_the_base_map_needs_no_network():

@@ -103,7 +103,7 @@ def test_layers_are_pure_functions():
                           "raised_at": pd.to_datetime(["2020-03-01", "2020-03-02"]), "lon": [111.3, 111.2],
                           "lat": [23.4, 23.5]})
     traces = alert_layer.points(frame, {"return": "回", "fever": "热"}, {"open": "待", "closed": "结"})
-    assert [t.name for t in traces] == ["回", "热"] and traces[0].customdata[0][0] == "a"
+    assert [t["name"] for t in traces] == ["回", "热"] and traces[0]["customdata"][0][0] == "a"
     funnel = alert_layer.funnel_with_leaks([("a", 10), ("b", 8), ("c", 5)], [0, 2], lambda n: f"leaks {n}")
     assert funnel["data"][0]["text"] == ["10", "8  ·  leaks 2", "5"]
     scores = pd.DataFrame({"community_code": ["c1"], "score": [12.0], "level": ["high"],

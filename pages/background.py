@@ -1,0 +1,28 @@
+"""Background threads of the server (warm-ups, replay scores) that end cleanly with the process."""
+from __future__ import annotations
+
+import atexit
+import threading
+
+_threads: list[threading.Thread] = []
+_stopping = threading.Event()
+
+
+def background(work, name: str) -> None:
+    """Run `work` in a daemon thread that the interpreter's exit waits for (a DuckDB query cut off by the exit
+    aborts the process); loops in `work` should stop early once `stopping()`."""
+    thread = threading.Thread(target=work, daemon=True, name=name)
+    _threads[:] = [t for t in _threads if t.is_alive()] + [thread]
+    thread.start()
+
+
+def stopping() -> bool:
+    """Whether the process is exiting."""
+    return _stopping.is_set()
+
+
+@atexit.register
+def _stop_background() -> None:
+    _stopping.set()
+    for thread in list(_threads):
+        thread.join(timeout=30)

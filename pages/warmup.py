@@ -1,0 +1,100 @@
+"""Each published snapshot's first screens, computed before anyone asks for them.
+
+The pages cache their queries per snapshot (pages/context.QueryCache), so the first request for a screen after
+a server start or a new snapshot pays for its queries: seconds at the scale of a whole province. When the store
+publishes a snapshot (or the server starts), one background thread runs each page's `warm(ctx, scope)` for
+the jurisdictions of the people who use the dashboard: the whole city first, then the scopes of the enabled
+users, most recently active first. A user whose scope is not among them gets it queued on opening the
+overview. Requests never wait for the warm-up: one that needs a result being computed waits for that
+computation only (the query cache computes each key once).
+
+`ready()` says whether the published snapshot is warm (the server's /ready answers 200 then, 503 before).
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+
+from auth.users import jurisdictions
+from pages import shell
+from pages.background import background, stopping
+from queries.runner import Scope
+
+MAX_SCOPES = 16                        # users' jurisdictions warmed per snapshot, besides the whole city
+
+log = logging.getLogger(__name__)
+
+
+class Warmup:
+    """A queue of (snapshot, scope) to warm, worked by one background thread while it is not empty."""
+
+    def __init__(self, ctx, pages, max_scopes: int = MAX_SCOPES):
+        self.ctx, self.pages, self.max_scopes = ctx, pages, max_scopes
+        self._lock = threading.Lock()
+        self._queue: queue.Queue = queue.Queue()
+        self._seen: set = set()                 # (snapshot, scope) queued or warmed
+        self._waiting: dict[str, int] = {}      # snapshot -> items queued or being warmed
+        self._working = False
+        self._version: str | None = None
+        self.seconds: dict[str, float] = {}     # snapshot -> seconds its usual scopes took to warm
+
+    def check(self) -> None:
+        """Queue the usual scopes when the store has published a new snapshot (cheap: called per request)."""
+        version = self.ctx.store.version()
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            self._version = version
+            self._seen = {key for key in self._seen if self._waiting.get(key[0])}      # older snapshots: done
+        users = [Scope(role, district, township)
+                 for role, district, township in jurisdictions(self.ctx.state, self.max_scopes)]
+        for scope in dict.fromkeys([Scope("leadership"), *users]):
+            self.ensure(scope)
+        self.ensure(None)                       # a marker: the usual scopes of this snapshot are done
+
+    def ensure(self, scope: Scope | None) -> None:
+        """Queue `scope` for the published snapshot unless it is queued or warm already."""
+        key = (self.ctx.store.version(), scope)
+        with self._lock:
+            if key in self._seen:
+                return
+            self._seen.add(key)
+            self._waiting[key[0]] = self._waiting.get(key[0], 0) + 1
+            self._queue.put((key, time.perf_counter()))
+            start = not self._working
+            self._working = True
+        if start:
+            background(self._work, "warmup")
+
+    def ready(self) -> bool:
+        """Whether everything queued for the published snapshot has been warmed."""
+        self.check()
+        return self._waiting.get(self.ctx.store.version(), 0) == 0
+
+    def _work(self) -> None:
+        while not stopping():
+            with self._lock:
+                if self._queue.empty():
+                    self._working = False
+                    return
+                (version, scope), queued = self._queue.get()
+            try:
+                if scope is None:
+                    self.seconds[version] = time.perf_counter() - queued
+                elif version == self.ctx.store.version():           # not superseded by a newer snapshot
+                    self._warm(scope)
+            finally:
+                with self._lock:
+                    self._waiting[version] -= 1
+
+    def _warm(self, scope: Scope) -> None:
+        for page in shell.allowed(self.pages, scope.role):
+            if hasattr(page, "warm"):
+                try:
+                    page.warm(self.ctx, scope)
+                except Exception:                       # noqa: BLE001  (a warm-up never takes the server down)
+                    log.exception("warming %s for %s failed", page.__name__, scope)

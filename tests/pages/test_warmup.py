@@ -1,0 +1,74 @@
+"""A snapshot's first screens are computed in the background when it is published (pages/warmup.py), and what
+pages cut from per-snapshot results equals their own queries."""
+import dataclasses
+import datetime as dt
+import time
+
+import pytest
+
+from auth.sessions import start
+from auth.state import State
+from auth.users import add_user, get_user, jurisdictions
+from pages import checkpoints
+from pages.context import AppContext, REPORT_DAY
+from queries.runner import Scope
+from tests.queries.synthetic import app_config, build_city  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def own_store(tmp_path_factory, boundaries):
+    return build_city(tmp_path_factory.mktemp("warmup") / "store", boundaries)
+
+
+@pytest.fixture(scope="module")
+def config(app_config, tmp_path_factory):  # noqa: F811
+    return dataclasses.replace(app_config, state_path=tmp_path_factory.mktemp("warmup-state") / "app.sqlite")
+
+
+def wait_ready(client, timeout: float = 120) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if client.get("/ready").status_code == 200:
+            return time.perf_counter() - started
+        time.sleep(0.05)
+    raise AssertionError(f"not warm after {timeout} s")
+
+
+def test_each_published_snapshot_is_warmed_for_the_city_and_the_users_jurisdictions(own_store, config):
+    from pages.server import create_app
+
+    add_user(State(config.state_path), "warm-police", "Warm-Passw0rd!", "police", district_code="450403")
+    app = create_app(own_store, config)
+    client = app.server.test_client()
+    wait_ready(client)
+    ctx = app.server.extensions["context"]
+    version = own_store.version()
+    for scope in (Scope("leadership"), Scope("police", "450403")):
+        assert ("headline", scope, REPORT_DAY) in {k[1:] for k in ctx.cache._items if k[0] == version}
+    with own_store.writer():
+        pass                                            # a new snapshot, the same data
+    assert own_store.version() != version
+    assert client.get("/ready").status_code == 503      # seen on the next request, queued, not yet warm
+    wait_ready(client)
+    assert ("headline", Scope("leadership"), REPORT_DAY) in {k[1:] for k in ctx.cache._items
+                                                             if k[0] == own_store.version()}
+
+
+def test_jurisdictions_come_once_each_most_recently_active_first(config):
+    state = State(config.state_path)
+    for name, role, district in (("j-analyst", "analyst", None), ("j-police-a", "police", "450404"),
+                                 ("j-police-b", "police", "450404"), ("j-police-c", "police", "450421")):
+        if get_user(state, name) is None:
+            add_user(state, name, "Warm-Passw0rd!", role, district_code=district)
+    start(state, get_user(state, "j-police-c"))
+    found = jurisdictions(state, 50)
+    assert found[0] == ("police", "450421", None)
+    assert len(found) == len(set(found)) and ("police", "450404", None) in found and ("analyst", None, None) in found
+    assert len(jurisdictions(state, 2)) == 2
+
+
+@pytest.mark.parametrize("scope", [Scope("leadership"), Scope("police", "450403")])
+def test_checkpoint_totals_for_any_date_equal_the_query(own_store, config, scope):
+    ctx = AppContext.create(own_store, config)
+    for as_of in (dt.date(2020, 1, 20), dt.date(2020, 2, 14), REPORT_DAY, dt.date(2020, 4, 30)):
+        assert checkpoints.totals_on(ctx, scope, as_of).equals(ctx.query("checkpoint_totals", scope, as_of=as_of))
