@@ -67,6 +67,11 @@ class QueryCache:
         self._pending: dict[tuple, _Pending] = {}
         self._lock = threading.Lock()
 
+    def peek(self, key: tuple):
+        """The value kept for `key` in this snapshot, or None (nothing is computed)."""
+        with self._lock:
+            return self._items.get((self.store.version(), *key))
+
     def get(self, key: tuple, compute):
         key = (self.store.version(), *key)
         with self._lock:
@@ -162,6 +167,10 @@ class AppContext:
         """queries/loop_people.sql for `scope`, the last few distinct requests kept (they are larger)."""
         key = ("people", scope, tuple(sorted(params.items())))
         return self.people_cache.get(key, lambda conn: run(conn, "loop_people", scope, **params))
+
+    def people_kept(self, scope: Scope, **params) -> pd.DataFrame | None:
+        """What `people` keeps for these parameters, or None (nothing is run)."""
+        return self.people_cache.peek(("people", scope, tuple(sorted(params.items()))))
 
     def metric(self, scope: Scope, level: str, metric: str) -> MetricTable:
         """`metric` per area and day over the period, computed once per snapshot, scope and level."""

@@ -3,7 +3,6 @@ and how its coded values read in the UI. Masking happens in the SQL; nothing her
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,20 +23,26 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, popul
                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
                 channel: str | None = None, sort: list | None = None) -> pd.DataFrame:
     """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG Grid sort
-    model restricted to SORTABLE columns. One DuckDB query per scope, community and dates, kept server-side (one
-    community's list with the other queries: the map, the person card and the unmask ask for it in turn; larger
-    lists among the last few); the other filters and the sort are cut from its rows as the query itself would
-    (`cut`), each cut kept too, so the grid's blocks, the count and the downloads all come from the same rows."""
+    model restricted to SORTABLE columns; kept server-side so the grid's blocks, the count and the downloads all
+    come from the same rows. One community's list goes with the other queries (the map, the person card and the
+    unmask ask for it in turn), larger lists among the last few. When everyone for the scope and dates is kept
+    already (the export's first screen is warmed), other filters and sorts are cut from those rows as the query
+    itself would (`cut`) instead of running it again."""
     sort = [s for s in (sort if isinstance(sort, list) else [])
             if isinstance(s, dict) and s.get("colId") in SORTABLE][:1]
     sort_col, desc = (sort[0]["colId"], sort[0].get("sort") == "desc") if sort else (None, False)
-    cached = partial(ctx.query, "loop_people") if community else ctx.people
-    everyone = partial(cached, scope, as_of=as_of, since=since, population=None, community=community,
-                       doc_type=None, country=None, channel=None, sort_col=None, sort_desc=False)
-    if not (population or doc_type or country or channel or sort_col):
-        return everyone()
-    key = ("people.cut", scope, as_of, since, community, population, doc_type, country, channel, sort_col, desc)
-    return ctx.people_cache.get(key, lambda _conn: cut(everyone(), population, doc_type, country, channel,
+    params = {"as_of": as_of, "since": since, "population": population, "community": community,
+              "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc}
+    if community:
+        return ctx.query("loop_people", scope, **params)
+    narrowed = population or doc_type or country or channel or sort_col
+    everyone = ctx.people_kept(scope, **{**params, "population": None, "doc_type": None, "country": None,
+                                         "channel": None, "sort_col": None, "sort_desc": False}) \
+        if narrowed else None
+    if everyone is None:
+        return ctx.people(scope, **params)
+    key = ("people.cut", scope, tuple(sorted(params.items())))
+    return ctx.people_cache.get(key, lambda _conn: cut(everyone, population, doc_type, country, channel,
                                                        sort_col, desc))
 
 

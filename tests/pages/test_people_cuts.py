@@ -20,6 +20,12 @@ def ctx(synthetic_store, app_config, tmp_path_factory):  # noqa: F811
     return AppContext.create(synthetic_store, config)
 
 
+def key_of(filters: dict, sort_col=None, desc=False) -> tuple:
+    params = {"as_of": dt.date(2020, 3, 29), "since": dt.date(2020, 1, 20), "population": None, "community": None,
+              "doc_type": None, "country": None, "channel": None, **filters, "sort_col": sort_col, "sort_desc": desc}
+    return tuple(sorted(params.items()))
+
+
 def query(ctx, scope, sort_col=None, desc=False, **filters):
     params = {"as_of": dt.date(2020, 3, 29), "since": dt.date(2020, 1, 20), "population": None, "community": None,
               "doc_type": None, "country": None, "channel": None, **filters}
@@ -29,6 +35,7 @@ def query(ctx, scope, sort_col=None, desc=False, **filters):
 @pytest.mark.parametrize("scope", SCOPES)
 def test_filters_cut_from_one_query_equal_the_query(ctx, scope):
     everyone = query(ctx, scope)
+    assert loop_people(ctx, scope, as_of=dt.date(2020, 3, 29)).equals(everyone)        # kept: the rest are cuts
     countries = everyone["country"].dropna().value_counts().index[:2].tolist()
     channels = sorted({c for v in everyone["channels"].dropna() for c in v.split(", ")})[:3]
     cases = [{"population": p} for p in ("abroad", "entered", "in_quarantine", "released")] + \
@@ -37,12 +44,14 @@ def test_filters_cut_from_one_query_equal_the_query(ctx, scope):
     for filters in cases:
         expected = query(ctx, scope, **filters)
         found = loop_people(ctx, scope, as_of=dt.date(2020, 3, 29), **filters)
+        assert ctx.people_cache.peek(("people.cut", scope, key_of(filters))) is found
         assert len(expected) > 0 or filters.get("population") == "released", filters
         assert found.columns.equals(expected.columns) and records(found) == records(expected), filters
 
 
 @pytest.mark.parametrize("scope", SCOPES)
 def test_sorts_cut_from_one_query_equal_the_query(ctx, scope):
+    loop_people(ctx, scope, as_of=dt.date(2020, 3, 29))
     for column in SORTABLE:
         for desc in (False, True):
             expected = query(ctx, scope, sort_col=column, desc=desc, population="entered")
