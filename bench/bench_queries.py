@@ -62,7 +62,7 @@ def calls(conn) -> list[tuple[str, str, dict]]:
             out.append((f"map metric {metric}, {level}", name, {"level": level, **params}))
         out.append((f"area list, {level}", "areas", {"level": level}))
     out += [
-        ("checkpoints on map / page", "checkpoint_totals", {"as_of": PERIOD_END}),
+        ("checkpoints on map / page", "checkpoints", {}),
         ("checkpoint daily chart", "checkpoint_daily", {"start": PERIOD_START, "end": PERIOD_END}),
         ("quarantine sites on map", "quarantine_sites", {"as_of": PERIOD_END}),
         ("alerts: returns", "alerts_returns", {"as_of": as_of, "reveal": False}),

@@ -22,7 +22,7 @@ def sizes(volume: pd.Series, smallest: float = 7, largest: float = 34) -> list[f
 
 def checkpoints(frame: pd.DataFrame, labels: tuple[str, str, str], sized: bool = False, visible: bool = True,
                 volumes: bool = True) -> go.Scattermap:
-    """Checkpoints (checkpoint_totals rows), sized by vehicles + persons checked when `sized`, their volumes
+    """Checkpoints (AppContext.checkpoint_totals rows), sized by vehicles + persons checked when `sized`, their volumes
     on hover when `volumes`. labels: (layer, vehicles, persons)."""
     layer, vehicles, persons = labels
     hover = f"{layer}: %{{customdata[0]}}"

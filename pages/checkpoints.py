@@ -36,20 +36,9 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     ], className="checkpoints")
 
 
-def totals_on(ctx, scope, as_of) -> pd.DataFrame:
-    """checkpoint_totals as of `as_of` with no count over the checks for the date: the scope's checkpoints
-    (cached per snapshot) with their vehicles and persons added up from the daily counts (ctx.checkpoint_days)."""
-    sites = ctx.query("checkpoint_totals", scope, as_of=PERIOD_END)
-    daily = ctx.checkpoint_days(scope)
-    upto = daily[daily["day"] <= pd.Timestamp(as_of)].groupby("checkpoint_id")[["vehicles", "persons"]].sum()
-    counts = upto.reindex(sites["checkpoint_id"], fill_value=0)
-    return sites.assign(vehicles=counts["vehicles"].to_numpy(dtype="int64"),
-                        persons=counts["persons"].to_numpy(dtype="int64"))
-
-
 def warm(ctx, scope) -> None:
     """The page's data for any date (pages/warmup.py): the checkpoints, their daily counts, the district map."""
-    totals_on(ctx, scope, REPORT_DAY)
+    ctx.checkpoint_totals(scope, REPORT_DAY)
     ctx.query("areas", scope, level="districts")
 
 
@@ -58,7 +47,7 @@ def register(app, ctx) -> None:
                   Output("cp-days", "figure"), Input("cp-date", "date"))
     def show(date):
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
-        totals = totals_on(ctx, scope, as_of)
+        totals = ctx.checkpoint_totals(scope, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         detail = t("checkpoints.count", lang, n=len(totals))
         cards = [card(f"cp-card-{k}", t(f"card.{k}", lang), f"{int(totals[k].sum()):,}", detail,

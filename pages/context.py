@@ -207,10 +207,25 @@ class AppContext:
         return self.cache.get(("check_totals", scope), compute)
 
     def checkpoint_days(self, scope: Scope) -> pd.DataFrame:
-        """Vehicles and persons checked per checkpoint and day, every day there are checks (checkpoint_daily),
-        kept per snapshot: checkpoint figures for any date are added up from it, never counted from the checks
-        again (tens of millions at scale)."""
-        return self.query("checkpoint_daily", scope, start=dt.date(1900, 1, 1), end=dt.date(2999, 12, 31))
+        """Vehicles and persons checked per checkpoint and day, every day there are checks (checkpoint_daily):
+        counted once per snapshot for the whole city (tens of millions of checks at scale), and for `scope` the
+        rows of its checkpoints (queries/checkpoints.sql)."""
+        def compute(_conn):
+            city = self.query("checkpoint_daily", Scope.whole_city(), start=dt.date(1900, 1, 1),
+                              end=dt.date(2999, 12, 31))
+            mine = city["checkpoint_id"].isin(self.query("checkpoints", scope)["checkpoint_id"])
+            return city[mine.to_numpy()].reset_index(drop=True)
+        return self.cache.get(("checkpoint_days", scope), compute)
+
+    def checkpoint_totals(self, scope: Scope, as_of: dt.date) -> pd.DataFrame:
+        """The scope's checkpoints (queries/checkpoints.sql) with the vehicles and persons checked there up to the
+        end of `as_of` (the headline's checkpoint figures, per checkpoint), added up from checkpoint_days."""
+        sites = self.query("checkpoints", scope)
+        daily = self.checkpoint_days(scope)
+        upto = daily[daily["day"] <= pd.Timestamp(as_of)].groupby("checkpoint_id")[["vehicles", "persons"]].sum()
+        counts = upto.reindex(sites["checkpoint_id"], fill_value=0)
+        return sites.assign(vehicles=counts["vehicles"].to_numpy(dtype="int64"),
+                            persons=counts["persons"].to_numpy(dtype="int64"))
 
 
 def day(value: int | None) -> dt.date:

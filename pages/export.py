@@ -157,7 +157,9 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     a spreadsheet shows them as text instead of running them."""
     out = frame.copy()
     for col in [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]:
-        out[col] = [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in out[col]]
+        risky = out[col].str.startswith(FORMULA_START).fillna(False).astype(bool)      # non-text cells: no
+        if risky.any():
+            out[col] = out[col].where(~risky, "'" + out[col].astype(str))
     return out
 
 

@@ -118,7 +118,7 @@ def map_data(ctx, scope, path: list[str], metric: str, as_of, method: str, lang:
 def static_traces(ctx, scope, path, lang, shown) -> list:
     """Checkpoints and quarantine sites inside the current area, named on hover (they only change with the
     area, so a date change never has to send them)."""
-    cps = inside(ctx.query("checkpoint_totals", scope, as_of=PERIOD_END), path)
+    cps = inside(ctx.checkpoint_totals(scope, PERIOD_END), path)
     sites = inside(ctx.query("quarantine_sites", scope, as_of=PERIOD_END), path)
     labels = (t("layer.checkpoints", lang), t("checkpoints.vehicles", lang), t("checkpoints.persons", lang))
     return [points.checkpoints(cps, labels, visible="checkpoints" in shown, volumes=False).to_plotly_json(),

@@ -9,7 +9,6 @@ import pytest
 from auth.sessions import start
 from auth.state import State
 from auth.users import add_user, get_user, jurisdictions
-from pages import checkpoints
 from pages.context import AppContext, REPORT_DAY
 from queries.runner import Scope
 from tests.queries.synthetic import app_config, build_city  # noqa: F401  (fixture)
@@ -67,8 +66,15 @@ def test_jurisdictions_come_once_each_most_recently_active_first(config):
     assert len(jurisdictions(state, 2)) == 2
 
 
-@pytest.mark.parametrize("scope", [Scope("leadership"), Scope("police", "450403")])
-def test_checkpoint_totals_for_any_date_equal_the_query(own_store, config, scope):
+@pytest.mark.parametrize("scope", [Scope("leadership"), Scope("police", "450403"),
+                                   Scope("police", "450403", "450403005")])
+def test_checkpoint_totals_for_any_date_are_the_checks_counted_there(own_store, config, scope):
     ctx = AppContext.create(own_store, config)
+    conn = own_store.reader()
     for as_of in (dt.date(2020, 1, 20), dt.date(2020, 2, 14), REPORT_DAY, dt.date(2020, 4, 30)):
-        assert checkpoints.totals_on(ctx, scope, as_of).equals(ctx.query("checkpoint_totals", scope, as_of=as_of))
+        totals = ctx.checkpoint_totals(scope, as_of).set_index("checkpoint_id")
+        assert set(totals.index) == set(ctx.query("checkpoints", scope)["checkpoint_id"])
+        for table, column in (("checkpoint_vehicle_checks", "vehicles"), ("checkpoint_person_checks", "persons")):
+            counted = dict(conn.execute(f"SELECT checkpoint_id, count(*) FROM {table} WHERE checked_at < ? "
+                                        "GROUP BY 1", [as_of + dt.timedelta(days=1)]).fetchall())
+            assert totals[column].to_dict() == {i: counted.get(i, 0) for i in totals.index}, (table, as_of)

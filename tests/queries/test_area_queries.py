@@ -66,12 +66,12 @@ def test_areas_list_the_children_of_the_scope(synthetic_store):
     assert communities["generated"].all()           # generated boundaries are marked as such
 
 
-def test_checkpoint_totals_and_days_match_the_headline(synthetic_store):
+def test_checkpoints_and_their_days_match_the_headline(synthetic_store):
     conn = synthetic_store.reader()
     as_of = dt.date(2020, 3, 29)
     h = headline(conn, Scope.whole_city(), as_of)
-    totals = run(conn, "checkpoint_totals", Scope.whole_city(), as_of=as_of)
-    assert (totals["vehicles"].sum(), totals["persons"].sum()) == (h["checkpoint_vehicles"], h["checkpoint_persons"])
+    listed = run(conn, "checkpoints", Scope.whole_city())
+    assert len(listed) == conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0] and listed["district"].all()
     days = run(conn, "checkpoint_daily", Scope.whole_city(), start=PERIOD_START, end=as_of)
     assert (days["vehicles"].sum(), days["persons"].sum()) == (h["checkpoint_vehicles"], h["checkpoint_persons"])
 
