@@ -119,7 +119,9 @@ class Session(threading.Thread):
 
     def scenario(self, kind: str, output: str) -> None:
         make = next(x[4] for x in self.table if x[0] == output)
-        inputs, state, changed = make(self.rng.randint(0, 999), self.rng)
+        inputs, state, changed, *before = make(self.rng.randint(0, 999), self.rng)
+        for first, values in before:                # what the page fires first (the filters' count)
+            self.callback("export count", first, values)
         self.callback(kind, output, inputs, state, changed)
 
     def pause(self) -> None:
@@ -147,7 +149,10 @@ class Session(threading.Thread):
                       lambda: self.scenario("grid block", "ex-grid.getRowsResponse")]
         i = self.n                                  # sessions start at different steps
         while not self.stop.is_set():
-            steps[i % len(steps)]()
+            try:
+                steps[i % len(steps)]()
+            except Exception as exc:    # noqa: BLE001  (a broken step counts as an error, never a silent stop)
+                self.record("session step", time.perf_counter(), 0, repr(exc))
             i += 1
             self.pause()
 
