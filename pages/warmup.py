@@ -85,14 +85,16 @@ class Warmup:
             try:
                 if scope is None:
                     self.seconds[version] = time.perf_counter() - queued
-                elif version == self.ctx.store.version():           # not superseded by a newer snapshot
-                    self._warm(scope)
+                else:
+                    self._warm(version, scope)
             finally:
                 with self._lock:
                     self._waiting[version] -= 1
 
-    def _warm(self, scope: Scope) -> None:
+    def _warm(self, version: str, scope: Scope) -> None:
         for page in shell.allowed(self.pages, scope.role):
+            if version != self.ctx.store.version():
+                return                                  # superseded by a newer snapshot: warm that one instead
             if hasattr(page, "warm"):
                 try:
                     page.warm(self.ctx, scope)
