@@ -129,7 +129,7 @@ def _review_conflicts(conn, feed: Feed, batch_id: int) -> int:
 
 def _match_candidates(conn, feed: Feed, batch_id: int) -> int:
     """Score known persons against each new root; fill temp table `merged` (root, person_id)."""
-    conn.execute(f"""
+    conn.execute("""
         CREATE OR REPLACE TEMP TABLE candidates AS
         WITH pairs AS (
             SELECT r.root, p.person_id FROM roots r JOIN persons p ON p.name = r.name AND p.birth_date = r.birth_date
@@ -155,7 +155,7 @@ def _match_candidates(conn, feed: Feed, batch_id: int) -> int:
         CREATE OR REPLACE TEMP TABLE merged AS
         SELECT root, min(person_id) AS person_id FROM candidates WHERE score >= {STRONG}
         GROUP BY root HAVING count(*) = 1""")
-    return _count(conn, f"""
+    return _count(conn, """
         INSERT INTO identity_review (batch_id, channel, line, person_id, candidate_person_id, score, reasons)
         SELECT ?, ?, root, -root, person_id, score, reasons FROM candidates
         WHERE root NOT IN (SELECT root FROM merged) RETURNING 1""", [batch_id, feed.channel], rows=True)

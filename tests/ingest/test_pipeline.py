@@ -6,7 +6,6 @@ from openpyxl import Workbook
 
 from ingest import writers
 from ingest.channels import feed_for, feed_named
-from ingest.readers import FeedError
 from ingest.run import files_for_channel, ingest_files
 from tests.ids import resident_id, with_wrong_check_digit
 
