@@ -165,12 +165,12 @@ class AppContext:
 
     def people(self, scope: Scope, **params) -> pd.DataFrame:
         """queries/loop_people.sql for `scope`, the last few distinct requests kept (they are larger)."""
-        key = ("people", scope, tuple(sorted(params.items())))
-        return self.people_cache.get(key, lambda conn: run(conn, "loop_people", scope, **params))
+        return self.people_cache.get(_people_key(scope, params),
+                                     lambda conn: run(conn, "loop_people", scope, **params))
 
     def people_kept(self, scope: Scope, **params) -> pd.DataFrame | None:
         """What `people` keeps for these parameters, or None (nothing is run)."""
-        return self.people_cache.peek(("people", scope, tuple(sorted(params.items()))))
+        return self.people_cache.peek(_people_key(scope, params))
 
     def metric(self, scope: Scope, level: str, metric: str) -> MetricTable:
         """`metric` per area and day over the period, computed once per snapshot, scope and level."""
@@ -226,6 +226,10 @@ class AppContext:
         counts = upto.reindex(sites["checkpoint_id"], fill_value=0)
         return sites.assign(vehicles=counts["vehicles"].to_numpy(dtype="int64"),
                             persons=counts["persons"].to_numpy(dtype="int64"))
+
+
+def _people_key(scope: Scope, params: dict) -> tuple:
+    return ("people", scope, tuple(sorted(params.items())))
 
 
 def day(value: int | None) -> dt.date:

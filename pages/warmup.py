@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 
 from auth.users import jurisdictions
 from pages import shell
@@ -38,7 +37,6 @@ class Warmup:
         self._waiting: dict[str, int] = {}      # snapshot -> items queued or being warmed
         self._working = False
         self._version: str | None = None
-        self.seconds: dict[str, float] = {}     # snapshot -> seconds its usual scopes took to warm
 
     def check(self) -> None:
         """Queue the usual scopes when the store has published a new snapshot (cheap: called per request)."""
@@ -49,14 +47,14 @@ class Warmup:
             if version == self._version:
                 return
             self._version = version
-            self._seen = {key for key in self._seen if self._waiting.get(key[0])}      # older snapshots: done
+            self._waiting = {v: n for v, n in self._waiting.items() if n}      # older snapshots: done
+            self._seen = {key for key in self._seen if key[0] in self._waiting}
         users = [Scope(role, district, township)
                  for role, district, township in jurisdictions(self.ctx.state, self.max_scopes)]
         for scope in dict.fromkeys([Scope("leadership"), *users]):
             self.ensure(scope)
-        self.ensure(None)                       # a marker: the usual scopes of this snapshot are done
 
-    def ensure(self, scope: Scope | None) -> None:
+    def ensure(self, scope: Scope) -> None:
         """Queue `scope` for the published snapshot unless it is queued or warm already."""
         key = (self.ctx.store.version(), scope)
         with self._lock:
@@ -64,7 +62,7 @@ class Warmup:
                 return
             self._seen.add(key)
             self._waiting[key[0]] = self._waiting.get(key[0], 0) + 1
-            self._queue.put((key, time.perf_counter()))
+            self._queue.put(key)
             start = not self._working
             self._working = True
         if start:
@@ -81,12 +79,9 @@ class Warmup:
                 if self._queue.empty():
                     self._working = False
                     return
-                (version, scope), queued = self._queue.get()
+                version, scope = self._queue.get()
             try:
-                if scope is None:
-                    self.seconds[version] = time.perf_counter() - queued
-                else:
-                    self._warm(version, scope)
+                self._warm(version, scope)
             finally:
                 with self._lock:
                     self._waiting[version] -= 1
