@@ -16,7 +16,7 @@ import pandas as pd
 from auth.state import State
 from pages.notes import NoteBook
 from queries.dashboard import PERIOD_END, metric_query
-from queries.figures import PERIOD_START, headline
+from queries.figures import DAILY_FIGURES, PERIOD_START, headline
 from queries.runner import Scope, reveals, run
 from store.db import Store
 
@@ -69,8 +69,11 @@ class QueryCache:
 
     def peek(self, key: tuple):
         """The value kept for `key` in this snapshot, or None (nothing is computed)."""
+        key = (self.store.version(), *key)
         with self._lock:
-            return self._items.get((self.store.version(), *key))
+            if key in self._items:
+                self._items.move_to_end(key)
+            return self._items.get(key)
 
     def get(self, key: tuple, compute):
         key = (self.store.version(), *key)
@@ -121,6 +124,18 @@ class MetricTable:
         inside = (cols >= 0) & (cols < values.shape[1])
         values[rows[inside], cols[inside]] = long["value"].to_numpy()[inside]
         return cls(codes, values)
+
+    @classmethod
+    def of_changes(cls, long: pd.DataFrame) -> MetricTable:
+        """From (code, day, delta) rows: each day's value is the sum of the deltas up to it (changes before the
+        period count from its first day, changes after it are ignored)."""
+        codes = sorted(set(long["code"]))
+        values = np.zeros((len(codes), (PERIOD_END - PERIOD_START).days + 1), dtype=np.int64)
+        rows = pd.Index(codes).get_indexer(long["code"])
+        cols = (pd.to_datetime(long["day"]) - pd.Timestamp(PERIOD_START)).dt.days.to_numpy(dtype=np.int64)
+        inside = cols < values.shape[1]
+        np.add.at(values, (rows[inside], np.maximum(cols[inside], 0)), long["delta"].to_numpy()[inside])
+        return cls(codes, values.cumsum(axis=1))
 
     def on(self, as_of: dt.date, codes) -> np.ndarray:
         missing = len(self.values) - 1
@@ -189,15 +204,30 @@ class AppContext:
             self.warmup.ensure(scope)
 
     def headline(self, scope: Scope, as_of: dt.date) -> dict[str, int]:
-        """The headline figures (queries.figures.headline), cached per snapshot; the checkpoint totals (every
-        check up to the date: tens of millions of rows at scale) from the daily counts, kept per snapshot."""
+        """The headline figures (queries.figures.headline) of `scope` as of `as_of`: looked up in the day-by-day
+        figures once the warm-up has them for this snapshot (headline_days), else queried for the date; the
+        checkpoint totals (every check up to the date: tens of millions of rows at scale) from the daily
+        counts, kept per snapshot."""
+        tables = self.cache.peek(("headline_days",))
+        if tables is None or not PERIOD_START <= as_of <= PERIOD_END:
+            figures = self.cache.get(("headline", scope, as_of),
+                                     lambda conn: headline(conn, scope, as_of, checks=False))
+        else:
+            code = (scope.district_code or "all") + (scope.township_code or "")
+            figures = {f: int(tables[f].on(as_of, [code])[0]) if f in tables else 0 for f in DAILY_FIGURES}
+        days, totals = self.check_totals(scope)
+        upto = int(np.searchsorted(days, np.datetime64(as_of), side="right"))
+        vehicles, persons = totals[upto - 1] if upto else (0, 0)
+        return {**figures, "checkpoint_vehicles": int(vehicles), "checkpoint_persons": int(persons)}
+
+    def headline_days(self) -> dict[str, MetricTable]:
+        """Each headline figure of the whole city, each district and each township, day by day over the period
+        (queries/headline_days.sql): one query per snapshot (seconds at scale 100: the warm-up runs it), as an
+        area's figures only depend on its own rows (callers check the area is theirs)."""
         def compute(conn):
-            figures = headline(conn, scope, as_of, checks=False)
-            days, totals = self.check_totals(scope)
-            upto = int(np.searchsorted(days, np.datetime64(as_of), side="right"))
-            vehicles, persons = totals[upto - 1] if upto else (0, 0)
-            return {**figures, "checkpoint_vehicles": int(vehicles), "checkpoint_persons": int(persons)}
-        return self.cache.get(("headline", scope, as_of), compute)
+            changes = run(conn, "headline_days", Scope.whole_city(), since=PERIOD_START)
+            return {f: MetricTable.of_changes(rows) for f, rows in changes.groupby("figure")}
+        return self.cache.get(("headline_days",), compute)
 
     def check_totals(self, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
         """(days, running totals of [vehicles, persons] checked up to each day) for the scope's checkpoints."""

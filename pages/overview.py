@@ -187,7 +187,8 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
 
 def warm(ctx, scope) -> None:
     """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
-    lists, every metric at every level, the report day's cards, the loop's alerts and cases, every day's risk."""
+    lists, every metric at every level, every day's cards, the loop's alerts and cases, every day's risk."""
+    ctx.headline_days()
     for level in LEVELS:
         ctx.query("areas", scope, level=level)
     for level in ("all", *LEVELS):

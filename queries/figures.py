@@ -8,6 +8,9 @@ import pandas as pd
 from queries.runner import Scope, run
 
 PERIOD_START = dt.date(2020, 1, 20)
+DAILY_FIGURES = ("abroad", "abroad_passport", "abroad_permit", "entered", "arrived", "measures", "in_quarantine",
+                 "in_quarantine_hotel", "in_quarantine_home", "released", "rumours", "educated", "detained", "fined",
+                 "imported_cases", "local_cases")     # every figure but the checkpoint totals, kept day by day
 
 
 def headline(conn, scope: Scope, as_of: dt.date, since: dt.date = PERIOD_START, checks: bool = True) -> dict:
