@@ -10,19 +10,18 @@
 -- A deadline met late is still a leak (resolved_at tells when it was made good). Person-level fields are
 -- written through the runner's masks.
 WITH
-cut AS (SELECT CAST($as_of AS DATE) + 1 AS next_day, CAST($since AS DATE) AS since),
 entries AS (
     SELECT b.person_id, b.entry_date, b.port, b.from_country, b.community_code, b.township_code, b.district_code,
            CAST(b.entry_date + 1 AS TIMESTAMP) + to_hours(CAST($arrive_hours AS BIGINT)) AS due_at
     FROM border_entries b
-    WHERE b.entry_date >= (SELECT since FROM cut) AND {scope:b}),
+    WHERE b.entry_date >= CAST($since AS DATE) AND {scope:b}),
 arrival_leaks AS (
     SELECT 'arrival' AS stage, e.person_id, e.entry_date AS day, e.due_at,
            (SELECT min(a.arrived_at) FROM arrivals a WHERE a.person_id = e.person_id AND a.arrived_at > e.due_at
-                AND a.arrived_at < (SELECT next_day FROM cut)) AS resolved_at,
+                AND a.arrived_at < (CAST($as_of AS DATE) + 1)) AS resolved_at,
            concat_ws(' · ', e.port, e.from_country) AS detail, e.community_code, e.township_code, e.district_code
     FROM entries e
-    WHERE e.due_at < (SELECT next_day FROM cut)
+    WHERE e.due_at < (CAST($as_of AS DATE) + 1)
       AND NOT EXISTS (SELECT 1 FROM arrivals a WHERE a.person_id = e.person_id
                       AND a.arrived_at >= e.entry_date AND a.arrived_at <= e.due_at)
       AND NOT EXISTS (SELECT 1 FROM sightings s WHERE s.person_id = e.person_id AND s.community_code IS NOT NULL
@@ -38,7 +37,7 @@ first_arrivals AS (   -- placed at the person's residence (community control ans
     FROM arrivals a JOIN border_entries b ON b.person_id = a.person_id AND a.arrived_at >= b.entry_date
          AND CAST(a.arrived_at AS DATE) <= b.entry_date + CAST($window_days AS INTEGER)
          JOIN persons p ON p.person_id = a.person_id
-    WHERE b.entry_date >= (SELECT since FROM cut) AND a.arrived_at < (SELECT next_day FROM cut)
+    WHERE b.entry_date >= CAST($since AS DATE) AND a.arrived_at < (CAST($as_of AS DATE) + 1)
       AND (CASE WHEN p.community_code IS NOT NULL THEN {scope:p} ELSE {scope:a} END)
     GROUP BY a.person_id, b.entry_date),
 quarantine_leaks AS (
@@ -46,28 +45,28 @@ quarantine_leaks AS (
            f.arrived_at + to_hours(CAST($quarantine_hours AS BIGINT)) AS due_at,
            (SELECT min(q.start_at) FROM quarantines q WHERE q.person_id = f.person_id
                 AND q.start_at > f.arrived_at + to_hours(CAST($quarantine_hours AS BIGINT))
-                AND q.start_at < (SELECT next_day FROM cut)) AS resolved_at,
+                AND q.start_at < (CAST($as_of AS DATE) + 1)) AS resolved_at,
            f.place AS detail, f.community_code, f.township_code, f.district_code
     FROM first_arrivals f
     WHERE f.arrived_at >= CAST($quarantine_from AS TIMESTAMP)
-      AND f.arrived_at + to_hours(CAST($quarantine_hours AS BIGINT)) < (SELECT next_day FROM cut)
+      AND f.arrived_at + to_hours(CAST($quarantine_hours AS BIGINT)) < (CAST($as_of AS DATE) + 1)
       AND NOT EXISTS (SELECT 1 FROM quarantines q WHERE q.person_id = f.person_id
                       AND q.start_at >= f.entry_date
                       AND q.start_at <= f.arrived_at + to_hours(CAST($quarantine_hours AS BIGINT)))),
 started AS (
     SELECT q.person_id, q.kind, q.site_id, q.start_at, CAST(q.start_at AS DATE) AS start_day,
-           CASE WHEN q.released_at < (SELECT next_day FROM cut) THEN q.released_at END AS released_at,
+           CASE WHEN q.released_at < (CAST($as_of AS DATE) + 1) THEN q.released_at END AS released_at,
            CAST(CAST(q.start_at AS DATE) + CAST($quarantine_days AS INTEGER) + CAST($grace_days AS INTEGER) + 1
                 AS TIMESTAMP) AS due_at,
            q.community_code, q.township_code, q.district_code
     FROM quarantines q
-    WHERE q.start_at < (SELECT next_day FROM cut) AND {scope:q}),
+    WHERE q.start_at < (CAST($as_of AS DATE) + 1) AND {scope:q}),
 release_leaks AS (
     SELECT 'release' AS stage, s.person_id, s.start_day AS day, s.due_at,
            CASE WHEN s.released_at >= s.due_at THEN s.released_at END AS resolved_at,
            s.kind || coalesce(' · ' || s.site_id, '') AS detail, s.community_code, s.township_code, s.district_code
     FROM started s
-    WHERE s.due_at <= (SELECT next_day FROM cut) AND (s.released_at IS NULL OR s.released_at >= s.due_at)),
+    WHERE s.due_at <= (CAST($as_of AS DATE) + 1) AND (s.released_at IS NULL OR s.released_at >= s.due_at)),
 home_days AS (
     SELECT s.person_id, s.community_code, s.township_code, s.district_code,
            CAST(unnest(generate_series(CAST(s.start_day + 1 AS TIMESTAMP),

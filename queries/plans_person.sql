@@ -4,24 +4,23 @@
 -- and the next step with its deadline ($arrive_hours, $quarantine_hours, $quarantine_days + $grace_days).
 -- Person-level fields through the runner's masks.
 WITH
-cut AS (SELECT CAST($as_of AS DATE) + 1 AS next_day),
 p AS (SELECT * FROM persons WHERE person_id = $person),
 entry AS (
     SELECT max(entry_date) AS entry_date, arg_max(port, entry_date) AS port, arg_max(from_country, entry_date) AS country
-    FROM border_entries b WHERE b.person_id = $person AND b.entry_date < (SELECT next_day FROM cut) AND {scope:b}),
+    FROM border_entries b WHERE b.person_id = $person AND b.entry_date < (CAST($as_of AS DATE) + 1) AND {scope:b}),
 arrival AS (
     SELECT min(arrived_at) AS arrived_at, arg_min(place, arrived_at) AS place, arg_min(carrier_no, arrived_at) AS carrier_no
-    FROM arrivals a WHERE a.person_id = $person AND a.arrived_at < (SELECT next_day FROM cut) AND {scope:a}
+    FROM arrivals a WHERE a.person_id = $person AND a.arrived_at < (CAST($as_of AS DATE) + 1) AND {scope:a}
       AND a.arrived_at >= coalesce((SELECT entry_date FROM entry), DATE '1900-01-01')),
 transfer AS (
     SELECT max(transfer_at) AS transfer_at, arg_max(from_place, transfer_at) AS from_place, arg_max(team, transfer_at) AS team,
            arg_max(vehicle, transfer_at) AS vehicle, arg_max(to_kind, transfer_at) AS to_kind,
            arg_max(to_site_id, transfer_at) AS to_site_id
-    FROM transfers t WHERE t.person_id = $person AND t.transfer_at < (SELECT next_day FROM cut) AND {scope:t}),
+    FROM transfers t WHERE t.person_id = $person AND t.transfer_at < (CAST($as_of AS DATE) + 1) AND {scope:t}),
 quarantine AS (
     SELECT max(start_at) AS start_at, arg_max(kind, start_at) AS kind, arg_max(site_id, start_at) AS site_id,
-           arg_max(CASE WHEN released_at < (SELECT next_day FROM cut) THEN released_at END, start_at) AS released_at
-    FROM quarantines q WHERE q.person_id = $person AND q.start_at < (SELECT next_day FROM cut) AND {scope:q})
+           arg_max(CASE WHEN released_at < (CAST($as_of AS DATE) + 1) THEN released_at END, start_at) AS released_at
+    FROM quarantines q WHERE q.person_id = $person AND q.start_at < (CAST($as_of AS DATE) + 1) AND {scope:q})
 SELECT p.person_id,
        {mask_name:p.name:p} AS name,
        c.name AS community, e.entry_date, e.port, e.country, r.arrived_at, r.place AS arrival_place, r.carrier_no,
