@@ -40,8 +40,9 @@ def deadlines() -> Deadlines:
 
 def period_alerts(ctx, scope) -> pd.DataFrame:
     """Every alert of the scope up to the end of the period (loop.alerts.collect as of PERIOD_END, all its
-    columns) with `shown_day`: the index of the first as-of day whose alerts include it. The alerts as of any day
-    of the period are its rows up to that day (loop_as_of). Cached per snapshot; never sent as such."""
+    columns) with `shown_day`: the index of the first as-of day whose alerts include it, in that order (then as
+    raised). The alerts as of any day of the period are its first rows up to that day (loop_as_of). Cached per
+    snapshot; never sent as such."""
     found = deadlines()
 
     def compute(_conn):
@@ -49,7 +50,8 @@ def period_alerts(ctx, scope) -> pd.DataFrame:
         raised = pd.to_datetime(frame["raised_at"])
         early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
         shown = ((raised - early).dt.normalize() - pd.Timestamp(PERIOD_START)).dt.days
-        return frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"))
+        frame = frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"))
+        return frame.sort_values(["shown_day", "raised_at", "alert_id"], ignore_index=True)
     return ctx.cache.get(("loop.period_alerts", scope, found), compute)
 
 
@@ -65,8 +67,9 @@ def loop_rows(ctx, scope) -> pd.DataFrame:
 
 
 def loop_as_of(rows: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The rows of period_alerts (or loop_rows) that the loop's queries return as of the end of `as_of`."""
-    return rows[rows["shown_day"].to_numpy() <= day_index(as_of)]
+    """The rows of period_alerts (or of any selection of its rows, kept in its order) that the loop's queries
+    return as of the end of `as_of`: its first rows, a slice rather than a copy."""
+    return rows.iloc[:int(np.searchsorted(rows["shown_day"].to_numpy(), day_index(as_of), side="right"))]
 
 
 def loop_states(ctx, scope) -> pd.DataFrame:
@@ -228,8 +231,8 @@ def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:
 
 def case_rows(ctx, scope) -> pd.DataFrame:
     """Confirmed cases of the scope up to the end of the period (queries/risk_cases.sql) with no case id and no
-    person: kind, area codes, `shown_day` (the as-of day from which each counts) and `place_<level>` as in
-    loop_rows. Cached per snapshot."""
+    person: kind, area codes, `shown_day` (the as-of day from which each counts, in that order, for
+    loop_as_of) and `place_<level>` as in loop_rows. Cached per snapshot."""
     def compute(_conn):
         found = ctx.query("risk_cases", scope, as_of=PERIOD_END)
         shown = (pd.to_datetime(found["confirmed_on"]) - pd.Timestamp(PERIOD_START)).dt.days
@@ -237,5 +240,6 @@ def case_rows(ctx, scope) -> pd.DataFrame:
                  for level in POINT_LEVELS}
         return pd.DataFrame({"kind": found["kind"], "confirmed_on": pd.to_datetime(found["confirmed_on"]),
                              **{c: found[c] for c in CODE_COLUMN.values()},
-                             "shown_day": shown.clip(lower=0).astype("int64"), **where})
+                             "shown_day": shown.clip(lower=0).astype("int64"), **where}
+                            ).sort_values("shown_day", kind="stable", ignore_index=True)
     return ctx.cache.get(("overview.cases", scope), compute)
