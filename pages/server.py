@@ -32,6 +32,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)
+    ctx.warmup.watch(app.server)
     app.server.before_request(ctx.warmup.check)
     app.server.add_url_rule("/ready", "ready", lambda: ("ready", 200) if ctx.warmup.ready() else ("warming", 503))
     ctx.warmup.check()

@@ -6,7 +6,9 @@ publishes a snapshot (or the server starts), one background thread runs each pag
 the jurisdictions of the people who use the dashboard: the whole city first, then the scopes of the enabled
 users, most recently active first. A user whose scope is not among them gets it queued on opening the
 overview. Requests never wait for the warm-up: one that needs a result being computed waits for that
-computation only (the query cache computes each key once).
+computation only (the query cache computes each key once). The warm-up works in the server's idle time: it
+starts a page only when no request has been in flight for IDLE_S, so on a busy server (or one ingesting every
+few seconds) it does not take the cores from the users; what they ask for is computed on demand then.
 
 `ready()` says whether the published snapshot is warm (the server's /ready answers 200 then, 503 before).
 """
@@ -15,6 +17,9 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
+
+from flask import request, request_started, request_tearing_down
 
 from auth.users import jurisdictions
 from pages import shell
@@ -22,6 +27,8 @@ from pages.background import background, stopping
 from queries.runner import Scope
 
 MAX_SCOPES = 16                        # users' jurisdictions warmed per snapshot, besides the whole city
+IDLE_S = 0.25                          # no request for this long: the server is idle, a page may be warmed
+UNCOUNTED = ("/ready",)                # health probes are not users
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,35 @@ class Warmup:
         self._waiting: dict[str, int] = {}      # snapshot -> items queued or being warmed
         self._working = False
         self._version: str | None = None
+        self._in_flight = 0
+        self._last_request = 0.0                # time.monotonic() of the last request's end
+
+    def watch(self, server) -> None:
+        """Count the Flask `server`'s requests in flight (but health probes), so the warm-up waits for idle."""
+        request_started.connect(self._started, server, weak=False)
+        request_tearing_down.connect(self._ended, server, weak=False)
+
+    def _started(self, _sender, **_extra) -> None:
+        if request.path not in UNCOUNTED:
+            request.environ["warmup.counted"] = True
+            with self._lock:
+                self._in_flight += 1
+
+    def _ended(self, _sender, **_extra) -> None:
+        if request.environ.pop("warmup.counted", False):
+            with self._lock:
+                self._in_flight -= 1
+                self._last_request = time.monotonic()
+
+    def _idle(self, version: str) -> bool:
+        """Wait until the server is idle; False when the snapshot was superseded or the process is exiting."""
+        while not stopping() and version == self.ctx.store.version():
+            with self._lock:
+                quiet = self._in_flight == 0 and time.monotonic() - self._last_request >= IDLE_S
+            if quiet:
+                return True
+            time.sleep(0.05)
+        return False
 
     def check(self) -> None:
         """Queue the usual scopes when the store has published a new snapshot (cheap: called per request)."""
@@ -88,7 +124,7 @@ class Warmup:
 
     def _warm(self, version: str, scope: Scope) -> None:
         for page in shell.allowed(self.pages, scope.role):
-            if version != self.ctx.store.version():
+            if not self._idle(version):
                 return                                  # superseded by a newer snapshot: warm that one instead
             if hasattr(page, "warm"):
                 try:

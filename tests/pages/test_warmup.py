@@ -42,15 +42,35 @@ def test_each_published_snapshot_is_warmed_for_the_city_and_the_users_jurisdicti
     wait_ready(client)
     ctx = app.server.extensions["context"]
     version = own_store.version()
+    kept = {k[1:] for k in ctx.cache._items if k[0] == version}
+    assert ("headline_days",) in kept
     for scope in (Scope("leadership"), Scope("police", "450403")):
-        assert ("headline", scope, REPORT_DAY) in {k[1:] for k in ctx.cache._items if k[0] == version}
+        assert ("check_totals", scope) in kept
     with own_store.writer():
         pass                                            # a new snapshot, the same data
     assert own_store.version() != version
     assert client.get("/ready").status_code == 503      # seen on the next request, queued, not yet warm
     wait_ready(client)
-    assert ("headline", Scope("leadership"), REPORT_DAY) in {k[1:] for k in ctx.cache._items
-                                                             if k[0] == own_store.version()}
+    assert ("headline_days",) in {k[1:] for k in ctx.cache._items if k[0] == own_store.version()}
+
+
+def test_the_warm_up_waits_while_requests_are_in_flight(own_store, config):
+    from flask import request_started, request_tearing_down
+
+    from pages.server import create_app
+
+    app = create_app(own_store, config)
+    ctx = app.server.extensions["context"]
+    with app.server.test_request_context("/_dash-update-component", method="POST"):
+        request_started.send(app.server)                # a user's request, in flight from before the start
+        with own_store.writer():
+            pass                                        # a new snapshot to warm
+        client = app.server.test_client()
+        time.sleep(2)
+        assert client.get("/ready").status_code == 503  # health probes do not count as users
+        assert ("headline_days",) not in {k[1:] for k in ctx.cache._items if k[0] == own_store.version()}
+        request_tearing_down.send(app.server)
+    assert wait_ready(client) > 0
 
 
 def test_jurisdictions_come_once_each_most_recently_active_first(config):
