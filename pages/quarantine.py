@@ -1,17 +1,19 @@
 """隔离管控 Quarantine: designated hotels' occupancy against their rooms day by day, the day-14 release calendar,
 fevers and missed temperature reports, people in home quarantine with their daily checks, and one plan per
-arriving batch."""
+arriving batch. The three lists page on the server (AG Grid infinite row model), cut from per-snapshot results:
+at the scale of a province they run to thousands of rows per date."""
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from dash import Input, Output, html
+from dash import Input, Output, State, dcc, html
 
 from layers import alerts as alert_layer
 from pages import loop_map, session
 from pages.alerts import batch_plans, readable, scoped_alerts
-from pages.components import card, chart, column, date_picker, grid, section
+from pages.components import (card, chart, column, date_picker, grid_block, paged_grid, purge_on, section,
+                              sorted_by)
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import t
 from pages.people import records
@@ -26,6 +28,37 @@ HOME_COLUMNS = ("name", "community", "quarantine_day", "release_due", "last_temp
                 "missed_days", "fever_days")
 BATCH_COLUMNS = ("day", "carrier_no", "place", "people", "quarantined", "vehicles_used", "destinations", "teams")
 CARDS = ("hotel_occupancy", "due_3d", "fevers", "missed")
+LISTS = {"qr-watch": WATCH_COLUMNS, "qr-home": HOME_COLUMNS, "qr-batches": BATCH_COLUMNS}
+PEOPLE_LISTS = ("qr-watch", "qr-home")          # roles that see aggregates only get these empty
+
+
+def watch_list(ctx, scope, as_of: dt.date) -> pd.DataFrame:
+    """Fevers and missed temperature or release deadlines of the scope as of the date, newest first."""
+    frame = scoped_alerts(ctx, scope, as_of)
+    return frame[frame["kind"].isin(WATCH_KINDS)].iloc[::-1]
+
+
+def home_list(ctx, scope, as_of: dt.date) -> pd.DataFrame:
+    """People in home quarantine as of the date with their daily checks (queries/quarantine_home.sql)."""
+    rules = loop_map.deadlines()
+    return ctx.query("quarantine_home", scope, as_of=as_of, quarantine_days=rules.quarantine_days,
+                     fever=rules.fever_celsius)
+
+
+def batch_list(ctx, scope, as_of: dt.date) -> pd.DataFrame:
+    """One plan per batch arrived by the date (loop.plans), newest first; cached per snapshot and date."""
+    return ctx.cache.get(("quarantine.batches", scope, as_of), lambda _conn: batch_plans(ctx, scope, as_of).rename(
+        columns={"vehicles": "vehicles_used"}))
+
+
+def list_rows(frame: pd.DataFrame, grid_id: str, lang: str) -> list[dict]:
+    """A block of one of the lists as grid rows: labels in `lang`, times as text."""
+    frame = frame[list(LISTS[grid_id])]
+    if grid_id == "qr-watch":
+        return records(readable(frame, lang))
+    dated = {"day": "%Y-%m-%d", "release_due": "%Y-%m-%d", "last_checked_at": "%Y-%m-%d %H:%M"}
+    return records(frame.assign(**{c: pd.to_datetime(frame[c]).dt.strftime(f) for c, f in dated.items()
+                                   if c in frame}))
 
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
@@ -41,24 +74,25 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         html.Div([
             section(t("quarantine.calendar", lang), chart("qr-calendar"), className="panel grow"),
             section(t("quarantine.watch", lang), html.Div(id="qr-watch-count", className="muted"), *aggregates_only,
-                    grid("qr-watch", [column(c, lang) for c in WATCH_COLUMNS], rowData=[], style={"height": "300px"}),
+                    paged_grid("qr-watch", [column(c, lang) for c in WATCH_COLUMNS], style={"height": "300px"}),
                     className="panel side-wide"),
         ], className="row"),
         section(t("quarantine.home", lang), html.Div(t("quarantine.home.def", lang), className="muted"),
                 *aggregates_only,
-                grid("qr-home", [column(c, lang) for c in HOME_COLUMNS], rowData=[], style={"height": "32vh"})),
+                paged_grid("qr-home", [column(c, lang) for c in HOME_COLUMNS], style={"height": "32vh"})),
         section(t("plan.batches", lang),
-                grid("qr-batches", [column(c, lang) for c in BATCH_COLUMNS], rowData=[],
-                     dashGridOptions={"pagination": True, "paginationPageSize": 50}, style={"height": "40vh"})),
+                paged_grid("qr-batches", [column(c, lang) for c in BATCH_COLUMNS], style={"height": "40vh"})),
+        dcc.Store(id="qr-listed"), *[dcc.Store(id=f"{g}-purged") for g in LISTS],
     ], className="quarantine")
 
 
 def register(app, ctx) -> None:
     @app.callback(Output("qr-cards", "children"), Output("qr-over", "children"), Output("qr-over", "style"),
-                  Output("qr-occupancy", "figure"), Output("qr-calendar", "figure"), Output("qr-watch", "rowData"),
-                  Output("qr-watch-count", "children"), Output("qr-batches", "rowData"), Output("qr-home", "rowData"),
-                  Input("qr-date", "date"))
+                  Output("qr-occupancy", "figure"), Output("qr-calendar", "figure"),
+                  Output("qr-watch-count", "children"), Output("qr-listed", "data"), Input("qr-date", "date"))
     def show(date):
+        """Cards, charts and counts as of the date; the date goes to qr-listed, from which the lists ask for their
+        blocks (`rows`). A listing of people is audited once, with its size, not per block."""
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
         rules = loop_map.deadlines()
         days = ctx.query("quarantine_occupancy", scope, start=PERIOD_START, end=PERIOD_END)
@@ -67,7 +101,7 @@ def register(app, ctx) -> None:
         calendar = ctx.query("quarantine_calendar", scope, start=PERIOD_START, end=PERIOD_END, as_of=as_of,
                              quarantine_days=rules.quarantine_days)
         frame = scoped_alerts(ctx, scope, as_of)
-        watch = frame[frame["kind"].isin(WATCH_KINDS)]
+        watch = watch_list(ctx, scope, as_of)
         soon = calendar[(calendar["day"] > pd.Timestamp(as_of))
                         & (calendar["day"] <= pd.Timestamp(as_of + dt.timedelta(days=3)))]
         values = {"hotel_occupancy": f"{int(today['occupants'].sum()):,} / {int(today['capacity'].sum()):,}",
@@ -83,22 +117,28 @@ def register(app, ctx) -> None:
         labels = {k: t(f"quarantine.{k}", lang) for k in ("due", "due_open", "released")}
         kinds = {k: t(f"kind.{k}", lang) for k in ("hotel", "home")}
         calendar_figure = alert_layer.release_calendar(calendar, labels, kinds)
-        batches = batch_plans(ctx, scope, as_of).rename(columns={"vehicles": "vehicles_used"})
-        batches["day"] = pd.to_datetime(batches["day"]).dt.strftime("%Y-%m-%d")
-        watch_rows, home_rows = [], []                 # leadership: the counts above, never the lists of people
-        if scope.sees_people:
-            watch_rows = records(readable(watch[list(WATCH_COLUMNS)], lang).iloc[::-1])
-            home = ctx.query("quarantine_home", scope, as_of=as_of, quarantine_days=rules.quarantine_days,
-                             fever=rules.fever_celsius)[list(HOME_COLUMNS)]
-            home_rows = records(home.assign(
-                release_due=pd.to_datetime(home["release_due"]).dt.strftime("%Y-%m-%d"),
-                last_checked_at=pd.to_datetime(home["last_checked_at"]).dt.strftime("%Y-%m-%d %H:%M")))
+        if scope.sees_people:                       # leadership: the counts above, never the lists of people
             session.audit(ctx.state, "people.list", "quarantine",
-                          {"as_of": as_of, "rows": len(watch_rows) + len(home_rows)})
+                          {"as_of": as_of, "rows": len(watch) + len(home_list(ctx, scope, as_of))})
         return (cards, t("quarantine.over_capacity", lang, n=len(over)), over_style, occupancy, calendar_figure,
-                watch_rows, t("quarantine.watch.none", lang) if watch.empty else t("quarantine.watch.count", lang,
-                                                                                              n=len(watch)),
-                records(batches[list(BATCH_COLUMNS)]), home_rows)
+                t("quarantine.watch.none", lang) if watch.empty else t("quarantine.watch.count", lang, n=len(watch)),
+                {"as_of": as_of.isoformat()})
+
+    for grid_id in LISTS:
+        purge_on(app, grid_id, "qr-listed", f"{grid_id}-purged")
+
+        @app.callback(Output(grid_id, "getRowsResponse"), Input(grid_id, "getRowsRequest"),
+                      State("qr-listed", "data"))
+        def rows(request, listed, grid_id=grid_id):
+            """One block of the list as of the listed date, sorted as the grid asks (scope from the session)."""
+            scope = session.current_scope()
+            if not isinstance(request, dict) or not isinstance(listed, dict) or \
+                    (grid_id in PEOPLE_LISTS and not scope.sees_people):
+                return {"rowData": [], "rowCount": 0}
+            as_of = as_date(listed.get("as_of"))
+            frame = {"qr-watch": watch_list, "qr-home": home_list, "qr-batches": batch_list}[grid_id](ctx, scope, as_of)
+            return grid_block(sorted_by(frame, request.get("sortModel"), LISTS[grid_id]), request,
+                              lambda block: list_rows(block, grid_id, session.language()))
 
 
 def warm(ctx, scope) -> None:
@@ -109,7 +149,6 @@ def warm(ctx, scope) -> None:
     ctx.query("quarantine_calendar", scope, start=PERIOD_START, end=PERIOD_END, as_of=REPORT_DAY,
               quarantine_days=rules.quarantine_days)
     scoped_alerts(ctx, scope, REPORT_DAY)
-    batch_plans(ctx, scope, REPORT_DAY)
+    batch_list(ctx, scope, REPORT_DAY)
     if scope.sees_people:
-        ctx.query("quarantine_home", scope, as_of=REPORT_DAY, quarantine_days=rules.quarantine_days,
-                  fever=rules.fever_celsius)
+        home_list(ctx, scope, REPORT_DAY)

@@ -51,5 +51,6 @@ def test_quarantine_page_loads_clean_with_its_charts(loop_browser):
     wait_until(lambda: duo.find_elements("#qr-card-hotel_occupancy-value"), message="cards")
     wait_until(lambda: duo.find_elements("#qr-occupancy .js-plotly-plot .heatmaplayer"), message="occupancy chart")
     wait_until(lambda: duo.find_elements("#qr-calendar .js-plotly-plot .barlayer"), message="calendar")
+    wait_until(lambda: grid_rows(duo, "qr-home"), message="home quarantine rows, paged from the server")
     assert severe_errors(duo) == []
     screenshot(duo, "quarantine")

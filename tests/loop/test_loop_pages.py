@@ -93,8 +93,15 @@ def test_quarantine_page(loop_client):
     assert "qr-card-hotel_occupancy-value" in str(out["qr-cards.children"])
     assert out["qr-occupancy.figure"]["data"][0]["type"] == "heatmap"
     assert {d["type"] for d in out["qr-calendar.figure"]["data"]} == {"bar", "scatter"}
-    assert out["qr-batches.rowData"] == []                 # the synthetic city records no carriers
-    assert out["qr-home.rowData"] and all(r["missed_days"] >= 0 for r in out["qr-home.rowData"])
+    listed = {"qr-listed.data": out["qr-listed.data"]}
+    assert loop_client.blocks("qr-batches", listed) == ([], 0)          # the synthetic city records no carriers
+    home, count = loop_client.blocks("qr-home", listed, size=3)
+    assert count == len(home) > 3 and all(r["missed_days"] >= 0 for r in home)
+    assert len({r["name"] + r["community"] + str(r["release_due"]) for r in home}) >= count // 2
+    longest, _ = loop_client.blocks("qr-home", listed, sort=[{"colId": "missed_days", "sort": "desc"}])
+    assert [r["missed_days"] for r in longest] == sorted((r["missed_days"] for r in home), reverse=True)
+    watch, count = loop_client.blocks("qr-watch", listed)
+    assert count == len(watch) and {r["kind"] for r in watch} <= {"隔离超期未解除", "居家隔离漏报体温", "体温异常（≥37.3℃）"}
 
 
 def test_layers_are_pure_functions():

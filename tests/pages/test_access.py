@@ -57,7 +57,9 @@ def values(people):
         "cp-date.date": DAY,
         "al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [], "al-layers.value": [],
         "al-version.data": 0, "al-assign.n_clicks": 1, "al-assignee.value": "万秀分局",
-        "qr-date.date": DAY, "ad-version.data": 0, "ad-action.value": None,
+        "qr-date.date": DAY, "qr-listed.data": {"as_of": DAY},
+        **{f"{g}.getRowsRequest": {"startRow": 0, "endRow": 100} for g in ("qr-watch", "qr-home", "qr-batches")},
+        "ad-version.data": 0, "ad-action.value": None,
         "ad-disable.n_clicks": 1, "ad-users.selectedRows": [{"username": "analyst-450481"}],
     }
 
@@ -106,6 +108,8 @@ def test_forged_inputs_get_nothing(app, clients, values, people, app_config):
          lambda o: o["ex-grid.getRowsResponse"] == {"rowData": [], "rowCount": 0}),
         (police, "ex-download.data", {**values, "ex-filters.data": {"township": other_code[:9]}}, lambda o: o == {}),
         (police, "ex-township.options", {**values, "ex-district.value": OTHER}, lambda o: o["ex-township.options"] == []),
+        *[(leader, f"{g}.getRowsResponse", values, lambda o, g=g: o[f"{g}.getRowsResponse"]["rowData"] == [])
+          for g in ("qr-watch", "qr-home")],                        # leadership: counts, never lists of people
         (police, "ov-map.figure", {**values, "ov-drill.data": {"path": [OTHER], "selected": None}}, lambda o: o == {}),
         (police, "ov-daily.figure", {**values, "ov-drill.data": {"path": [OTHER], "selected": None}},
          lambda o: not any(d.get("y") for d in o["ov-daily.figure"].get("data", []))),
