@@ -3,10 +3,15 @@ callback the app registers (read from /_dash-dependencies, as the browser does) 
 inputs by a logged-in user of a role that may fire it; p50 / p95 and response bytes per callback, plus what a
 repeat of the same request costs once the server's caches hold it.
 
-    python bench/bench_callbacks.py [--store var/store] [--scale 1] [--repeats 20]
+    python bench/bench_callbacks.py [--store var/store] [--scale 1] [--repeats 20] [--only WORD ...]
+
+The export's downloads are not callbacks but an HTTP route (GET /export/download/<kind>?<filters>): each kind is
+fetched as the browser does after the page's own count for the same filters, timing the first byte and the
+whole body.
 
 Budgets (issue #3): the overview map recolour (ov-map.figure on a date or metric change, a Patch) p95 <= 30 ms
-and <= 50 KB; every other callback p95 <= 150 ms at scale 1, <= 500 ms at scale 100.
+and <= 50 KB; every other callback p95 <= 150 ms at scale 1, <= 500 ms at scale 100; the same for downloads,
+on the time to the first byte for the streamed CSV and on the whole download for the others.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -102,6 +108,27 @@ def output_value(call: Call, component: str, prop: str):
     return ((call.data or {}).get(component) or {}).get(prop)
 
 
+@dataclass
+class Fetch:
+    first_ms: float        # until the first byte of the body
+    ms: float              # until the last
+    status: int
+    wire: int              # body bytes as sent
+    encoding: str          # Content-Encoding ('' when none)
+
+
+def fetch(client: Client, path: str) -> Fetch:
+    """GET `path` as a browser saving a download does, timing the body's first byte and its end."""
+    started = time.perf_counter()
+    reply = client.get(path, stream=True, headers={"Accept-Encoding": "gzip"})
+    first = reply.raw.read(1)
+    first_ms = (time.perf_counter() - started) * 1000
+    wire = len(first) + len(reply.raw.read())
+    ms = (time.perf_counter() - started) * 1000
+    reply.close()
+    return Fetch(first_ms, ms, reply.status_code, wire, reply.headers.get("Content-Encoding", ""))
+
+
 # ------------------------------------------------------------------------------------------ inputs
 @dataclass
 class Fixtures:
@@ -143,6 +170,24 @@ def day_of(rng: random.Random, lo: int = 20) -> int:
 
 def date_of(rng: random.Random, lo: int = 20) -> str:
     return (PERIOD_START + dt.timedelta(days=day_of(rng, lo))).isoformat()
+
+
+def export_filters(fx: Fixtures, rng: random.Random) -> dict:
+    """Filters an analyst might set on the export page (ex-filters.data)."""
+    district = rng.choice([None, None, *fx.districts])
+    township = rng.choice([None, *fx.townships.get(district, [])]) if district else None
+    return {"since": date_of(rng, 0)[:8] + "01" if rng.random() < 0.3 else PERIOD_START.isoformat(),
+            "as_of": date_of(rng, 40), "district": district, "township": township, "community": None,
+            "population": rng.choice([None, "abroad", "entered", "in_quarantine", "released"]),
+            "doc_type": rng.choice([None, None, *fx.doc_types]),
+            "country": rng.choice([None, None, None, *fx.countries]), "channel": None}
+
+
+def applied(f: dict) -> dict:
+    """The filter inputs whose change fires the count (ex-filters.data), as the page sends them."""
+    return {"ex-dates.start_date": f["since"], "ex-dates.end_date": f["as_of"],
+            **{f"ex-{k}.value": f.get(k) for k in ("district", "township", "community", "population", "doc_type",
+                                                    "country", "channel")}}
 
 
 def scenarios(fx: Fixtures):
@@ -204,41 +249,19 @@ def scenarios(fx: Fixtures):
                                                   "location": rng.choice(fx.police_communities)}]}},
                 {}, ["cm-map.clickData"])
 
-    def filters(rng) -> dict:
-        district = rng.choice([None, None, *fx.districts])
-        township = rng.choice([None, *fx.townships.get(district, [])]) if district else None
-        return {"since": date_of(rng, 0)[:8] + "01" if rng.random() < 0.3 else PERIOD_START.isoformat(),
-                "as_of": date_of(rng, 40), "district": district, "township": township, "community": None,
-                "population": rng.choice([None, "abroad", "entered", "in_quarantine", "released"]),
-                "doc_type": rng.choice([None, None, *fx.doc_types]),
-                "country": rng.choice([None, None, None, *fx.countries]), "channel": None}
-
-    def applied(f) -> dict:
-        """The filter inputs whose change fires the count (ex-filters.data), as the page sends them."""
-        return {"ex-dates.start_date": f["since"], "ex-dates.end_date": f["as_of"],
-                **{f"ex-{k}.value": f[k] for k in ("district", "township", "community", "population", "doc_type",
-                                                    "country", "channel")}}
-
     def apply(i, rng):
-        return applied(filters(rng)), {}, ["ex-dates.end_date"]
+        return applied(export_filters(fx, rng)), {}, ["ex-dates.end_date"]
 
-    # The grid asks for blocks and the buttons download only after the page has applied the filters (the count
-    # callback writes ex-filters.data, which they read): each of these requests comes after that count, fired
-    # first and not measured, as the page fires it.
+    # The grid asks for blocks only after the page has applied the filters (the count callback writes
+    # ex-filters.data, which it reads): each block request comes after that count, fired first and not measured,
+    # as the page fires it. (The downloads too: Bench.download.)
     def block(i, rng):
         start = rng.choice((0, 0, 100, 200, 500))
         sort = rng.choice(([], [{"colId": "name", "sort": "asc"}], [{"colId": "entry_date", "sort": "desc"}]))
-        f = filters(rng)
+        f = export_filters(fx, rng)
         return ({"ex-grid.getRowsRequest": {"startRow": start, "endRow": start + 100, "sortModel": sort,
                                             "filterModel": {}}},
                 {"ex-filters.data": f}, ["ex-grid.getRowsRequest"], ("ex-filters.data", applied(f)))
-
-    def download(kind):
-        def make(i, rng):
-            f = filters(rng)
-            return ({f"ex-{kind}.n_clicks": i + 1}, {"ex-filters.data": f}, [f"ex-{kind}.n_clicks"],
-                    ("ex-filters.data", applied(f)))
-        return make
 
     def townships(i, rng):
         return {"ex-district.value": fx.districts[i % len(fx.districts)]}, {}, ["ex-district.value"]
@@ -303,8 +326,6 @@ def scenarios(fx: Fixtures):
         ("ex-community.options", "ex-township.value", "", "analyst", communities),
         ("ex-filters.data", "ex-dates.end_date", "count", "analyst", apply),
         ("ex-grid.getRowsResponse", "ex-grid.getRowsRequest", "grid block", "analyst", block),
-        *[("ex-download.data", f"ex-{k}.n_clicks", k, "analyst", download(k))
-          for k in ("csv", "xlsx", "parquet", "geojson")],
         ("cp-cards.children", "cp-date.date", "", "leadership", one_date("cp-date")),
         ("al-grid.rowData", "al-date.date", "", "police", alerts),
         ("al-plan.children", "al-grid.selectedRows", "", "police", plan),
@@ -326,6 +347,13 @@ def first_output(key: str) -> str:
 
 # ------------------------------------------------------------------------------------------ measuring
 @dataclass
+class Download:
+    kind: str
+    fetches: list[Fetch]
+    repeats: list[Fetch]          # the last request again
+
+
+@dataclass
 class Result:
     name: str
     case: str
@@ -346,7 +374,6 @@ class Bench:
         self.deps: dict[str, dict] = {}                     # first output -> the callback, as the page has it
         self.clients: dict[str, Client] = {}
         self.fx = Fixtures.of(store)
-        self.rng = random.Random(2020)
 
     def client(self, role: str) -> Client:
         if role not in self.clients:
@@ -358,10 +385,11 @@ class Bench:
 
     def measure(self, dep: dict, name: str, case: str, role: str, make) -> Result:
         roles = [role, *[r for r in ROLE_USER if r != role]]
+        rng = random.Random(f"2020 {name} {case}")          # the same draws whichever rows run (--only)
         calls: list[Call] = []
         body = None
         for i in range(self.repeats):
-            inputs, state, changed, *before = make(i, self.rng)
+            inputs, state, changed, *before = make(i, rng)
             for output, values in before:                   # what the page fires first (not measured)
                 fire(self.client(role), body_for(self.deps[output], values))
             body = body_for(dep, inputs, state, changed)
@@ -376,6 +404,24 @@ class Bench:
             self.harvest(name, body, call)
         repeats = [fire(self.client(role), body) for _ in range(max(5, self.repeats // 2))]
         return Result(name, case, role, calls, repeats)
+
+    def download(self, kind: str) -> Download:
+        """The export route for `kind`, each request after the page's own count for the same filters (fired
+        first, not measured: the page has counted before anyone can click). The first request is the page's
+        first screen, everyone in the loop on the report day (the largest file), the others varied filters
+        (drawn from their own seed, the same whichever rows run)."""
+        from pages.context import REPORT_DAY
+        from pages.export import DOWNLOAD
+
+        rng, client = random.Random(f"2020 download {kind}"), self.client("analyst")
+        fetches, path = [], ""
+        for i in range(self.repeats):
+            f = export_filters(self.fx, rng) if i else {"since": PERIOD_START.isoformat(),
+                                                         "as_of": REPORT_DAY.isoformat()}
+            fire(client, body_for(self.deps["ex-filters.data"], applied(f)))
+            path = DOWNLOAD + kind + "?" + urlencode({k: v for k, v in f.items() if v})   # as the page's link
+            fetches.append(fetch(client, path))
+        return Download(kind, fetches, [fetch(client, path) for _ in range(max(5, self.repeats // 2))])
 
     def harvest(self, name: str, body: dict, call: Call) -> None:
         """Remember what later callbacks pick from: people in a community list, alert ids."""
@@ -402,7 +448,12 @@ class Bench:
         return results
 
 
-def run(store_root: Path, scale: int = 1, repeats: int = 20) -> list[dict]:
+def wanted(only, *names: str) -> bool:
+    """Whether a row named by `names` is measured: all when `only` is empty, else when a word is in a name."""
+    return not only or any(word in name for word in only for name in names)
+
+
+def run(store_root: Path, scale: int = 1, repeats: int = 20, only: tuple[str, ...] = ()) -> list[dict]:
     from store.db import Store
 
     watch = LoadWatch()
@@ -422,9 +473,11 @@ def run(store_root: Path, scale: int = 1, repeats: int = 20) -> list[dict]:
             for dep in served:
                 name = first_output(dep["output"])
                 if "page.children" in dep["output"]:
-                    results += bench.route(dep)
+                    results += bench.route(dep) if wanted(only, name, "page load") else []
                     continue
-                cases = cases_for(table, dep)
+                cases = [c for c in cases_for(table, dep) if wanted(only, name, c[0])]
+                if not cases and not wanted(only, name):
+                    continue
                 if not cases:                       # a callback with no scenario here: fire it anyway
                     generic = (lambda i, rng, dep=dep: (
                         {f"{x['id']}.{x['property']}": None for x in dep["inputs"]}, {}, None))
@@ -438,11 +491,13 @@ def run(store_root: Path, scale: int = 1, repeats: int = 20) -> list[dict]:
                     result = bench.measure(dep, name, case, role, make)
                     result.recolour = case.startswith("recolour")
                     results.append(result)
-            skipped = [first_output(d["output"]) for d in deps if d.get("clientside_function")]
+            downloads = [bench.download(kind) for kind in ("csv", "xlsx", "parquet", "geojson")
+                         if wanted(only, "download", kind)]
+            skipped = [first_output(d["output"]) for d in deps if d.get("clientside_function") and not only]
             warm = row("warm-up", "a snapshot's first screens, before measuring (pages/warmup.py)",
                        round(server.warm_s, 1), "s", "", None, "server start to /ready 200: the whole city and "
                        "the users' jurisdictions; requests are served meanwhile, nothing waits for it")
-    return [warm, *rows_of(results, scale, skipped), watch.row("callback p95")]
+    return [warm, *rows_of(results, scale, skipped), *download_rows(downloads, scale), watch.row("callback p95")]
 
 
 def rows_of(results: list[Result], scale: int, skipped: list[str]) -> list[dict]:
@@ -476,13 +531,41 @@ def rows_of(results: list[Result], scale: int, skipped: list[str]) -> list[dict]
     return rows
 
 
+def download_rows(downloads: list[Download], scale: int) -> list[dict]:
+    """One row per kind: p95 of the time to the first byte for the streamed CSV (what the user waits for before
+    the browser shows the download going), of the whole download for the kinds built whole before sending."""
+    limit = budget_ms(scale)
+    rows = []
+    for d in downloads:
+        ok = [f for f in d.fetches if f.status == 200] or [Fetch(float("nan"), float("nan"), 0, 0, "")]
+        first, total = [f.first_ms for f in ok], [f.ms for f in ok]
+        streamed = d.kind == "csv"
+        p95 = percentile(first if streamed else total, 95)
+        errors = sum(f.status != 200 for f in d.fetches + d.repeats)
+        wire = sorted(f.wire for f in ok)
+        note = (f"first byte p50 {percentile(first, 50):.1f} / p95 {percentile(first, 95):.1f} ms, total p50 "
+                f"{percentile(total, 50):.1f} / p95 {percentile(total, 95):.1f} / max {max(total):.0f} ms; "
+                f"n={len(ok)} "
+                f"(everyone on the report day, then varied), each after the page's count; same request again total "
+                f"p50 {percentile([f.ms for f in d.repeats], 50):.1f} ms; {wire[len(wire) // 2] / 1024:.1f} KB, "
+                f"max {max(wire) / 1024:.0f} KB {', '.join(sorted({f.encoding for f in ok} - {''})) or 'not gzipped'}"
+                f"; budget on the {'time to first byte (streamed)' if streamed else 'total (built whole, then sent)'}"
+                + (f"; {errors} errors (HTTP {sorted({f.status for f in d.fetches + d.repeats} - {200})})"
+                   if errors else ""))
+        rows.append(row("download p95", f"GET /export/download/{d.kind} [analyst]", round(p95, 1), "ms",
+                        f"p95 <= {limit} ms", errors == 0 and p95 <= limit, note))
+    return rows
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog="python bench/bench_callbacks.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--store", default=str(ROOT / "var" / "store"))
     p.add_argument("--scale", type=int, default=1, help="the store's demo scale (sets the budget)")
     p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--only", nargs="+", default=(), metavar="WORD",
+                   help="measure only the rows whose output, case or page load names one of these words")
     args = p.parse_args()
-    print_rows(run(Path(args.store), args.scale, args.repeats))
+    print_rows(run(Path(args.store), args.scale, args.repeats, tuple(args.only)))
     return 0
 
 

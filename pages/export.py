@@ -2,14 +2,21 @@
 only the blocks it shows; the server cuts them from one DuckDB query per filter and sort), and downloads of
 exactly the filtered rows (CSV, Excel, Parquet) or of the area figures as GeoJSON. Person-level fields come
 masked from the query layer; every download is audited with its filters and row count; CSV follows RFC 4180
-and text cells a spreadsheet would run as a formula are neutralised in CSV and Excel."""
+and text cells a spreadsheet would run as a formula are neutralised in CSV and Excel.
+
+Downloads are links to an HTTP route (`DOWNLOAD`), not callback outputs: the browser saves the response
+natively, and the CSV streams (its first rows leave while the rest is written) instead of travelling base64
+inside a callback's JSON. The links carry the filters in their query string; the route checks them against
+the session's scope exactly as the callbacks do, and the gate lets only this page's roles reach it."""
 from __future__ import annotations
 
 import csv
 import io
 import json
+import unicodedata
+from urllib.parse import quote
 
-import dash
+import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
@@ -24,6 +31,12 @@ from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/export", "export", "nav.export"
 ROLES = ("police", "analyst")
+DOWNLOAD = "/export/download/"                # + kind; the gate gives it this page's ROLES
+ROUTES = (DOWNLOAD,)
+KINDS = {                                     # the download links, in this order, and their content types
+    "csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet", "geojson": "application/geo+json"}
+CSV_ROWS = (1000, 32000)                      # a streamed CSV's first chunk in rows, doubling up to the last
 GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district", "township", "community",
                 "exit_date", "entry_date", "quarantine_kind", "quarantine_start", "days_in_quarantine",
                 "last_temperature", "channels", "resident_id", "phone")
@@ -75,10 +88,9 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         ], className="filters")),
         html.Div([
             html.Strong(id="ex-count", className="count"),
-            *[html.Button(t(f"export.{f}", lang), id=f"ex-{f}", className="button")
-              for f in ("csv", "xlsx", "parquet", "geojson")],
+            *[html.A(t(f"export.{kind}", lang), id=f"ex-{kind}", className="button", href=DOWNLOAD + kind)
+              for kind in KINDS],
             html.Span(t("export.note", lang), className="muted"),
-            dcc.Download(id="ex-download"),
         ], className="toolbar"),
         dcc.Store(id="ex-filters"), dcc.Store(id="ex-purged"),
         grid("ex-grid", columns, rowModelType="infinite", style={"height": "62vh"},
@@ -133,23 +145,37 @@ def register(app, ctx) -> None:
         rows = records(readable(block[["person_id", *GRID_COLUMNS]], session.language()))
         return {"rowData": rows, "rowCount": len(frame)}
 
-    @app.callback(Output("ex-download", "data"),
-                  *[Input(f"ex-{f}", "n_clicks") for f in ("csv", "xlsx", "parquet", "geojson")],
-                  State("ex-filters", "data"), prevent_initial_call=True)
-    def download(*args):
-        filters = args[-1] or {}
-        found = query_of(filters)
+    app.clientside_callback(
+        """function(filters) {
+            const query = new URLSearchParams();
+            Object.entries(filters || {}).forEach(([k, v]) => { if (typeof v === 'string' && v) query.set(k, v); });
+            const tail = query.toString() ? '?' + query.toString() : '';
+            return %s.map(kind => '%s' + kind + tail);
+        }""" % (json.dumps(list(KINDS)), DOWNLOAD),
+        *[Output(f"ex-{kind}", "href") for kind in KINDS], Input("ex-filters", "data"))
+
+    def download(kind):
+        """GET DOWNLOAD<kind>?<filters>: exactly the rows the page counts for these filters (the area figures for
+        geojson) as an attachment; 403 outside the caller's jurisdiction; one audit row with the row count."""
+        lang = session.language()
+        if kind not in KINDS:
+            return flask.Response(status=404)
+        filters = {k: flask.request.args.get(k) for k in ("since", "as_of", *FILTERS)}
+        try:
+            found = query_of(filters)
+        except ValueError:                                   # a date that is not one
+            return flask.Response(t("export.bad_filters", lang), 400, mimetype="text/plain")
         if found is None:
-            return dash.no_update
+            return flask.Response(t("outside_scope", lang), 403, mimetype="text/plain")
         scope, params = found
-        kind = dash.ctx.triggered_id.removeprefix("ex-")
         if kind == "geojson":
-            download, rows = _area_geojson(ctx, scope, filters, params["as_of"])
+            body, count, name = _area_geojson(ctx, scope, filters, params["as_of"])
         else:
             frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
-            download, rows = _people_file(frame, kind, f"wuzhou_loop_{params['as_of']}"), len(frame)
-        session.audit(ctx.state, "export", kind, {"filters": params, "rows": rows})
-        return download
+            body, count, name = _people_file(frame, kind), len(frame), f"wuzhou_loop_{params['as_of']}.{kind}"
+        session.audit(ctx.state, "export", kind, {"filters": params, "rows": count})
+        return flask.Response(body, content_type=KINDS[kind], headers={"Content-Disposition": attachment(name)})
+    app.server.add_url_rule(DOWNLOAD + "<kind>", "export_download", download)
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,31 +189,50 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _people_file(frame: pd.DataFrame, kind: str, name: str) -> dict:
-    """The rows as a CSV (RFC 4180: CRLF, quoted where needed; UTF-8 with a BOM so Excel reads it), Excel or
-    Parquet download."""
+def csv_chunks(frame: pd.DataFrame, rows: int = CSV_ROWS[0], most: int = CSV_ROWS[1]):
+    """The rows as CSV (RFC 4180: CRLF, quoted where needed; UTF-8 with a BOM so Excel reads it) in UTF-8
+    chunks: the header, then `rows` rows, twice as many each time up to `most` (a small first chunk leaves soon;
+    larger ones cost less per row). A generator: the first rows leave before the last are written."""
+    yield ("\ufeff" + frame.head(0).to_csv(index=False, lineterminator="\r\n")).encode()
+    start = 0
+    while start < len(frame):
+        yield neutralised(frame.iloc[start:start + rows]).to_csv(
+            index=False, header=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).encode()
+        start, rows = start + rows, min(2 * rows, most)
+
+
+def _people_file(frame: pd.DataFrame, kind: str):
+    """The body of a people download: CSV streamed in chunks; Excel and Parquet built whole in memory (both
+    formats end with an index of what precedes it, so nothing can leave before the last row is written)."""
     if kind == "csv":
-        text = neutralised(frame).to_csv(index=False, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-        return dcc.send_string("\ufeff" + text, f"{name}.csv")
+        return csv_chunks(frame)
     buffer = io.BytesIO()
     if kind == "xlsx":
         neutralised(frame).to_excel(buffer, index=False, sheet_name="people", engine="xlsxwriter")
     else:
         frame.to_parquet(buffer, index=False)
-    return dcc.send_bytes(buffer.getvalue(), f"{name}.{kind}")
+    return buffer.getvalue()
 
 
-def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[dict, int]:
-    """The areas one level below the chosen one (districts when none), with every metric as of the date, and
-    the number of areas. The values come from the caller's tables at that level (an area's value only depends on
-    its own rows, as on the overview), computed once per snapshot whichever area is chosen."""
+def attachment(name: str) -> str:
+    """Content-Disposition for a download saved as `name`: an ASCII fallback and, when the name is not ASCII,
+    the UTF-8 name too (RFC 6266), as werkzeug's send_file writes it."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "")
+    return f'attachment; filename="{plain}"' + ("" if plain == name else f"; filename*=UTF-8''{quote(name)}")
+
+
+def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[str, int, str]:
+    """The areas one level below the chosen one (districts when none) with every metric as of the date, as
+    GeoJSON text; the number of areas; the file's name. The values come from the caller's tables at that level
+    (an area's value only depends on its own rows, as on the overview), computed once per snapshot whichever
+    area is chosen."""
     depth = 2 if filters.get("community") else sum(bool(filters.get(k)) for k in ("district", "township"))
     level = LEVELS[depth]
     areas = ctx.query("areas", scope, level=level)
     caller = session.current_scope()
     values = {m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}
     text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
-    return dcc.send_string(text, f"wuzhou_{level}_{as_of}.geojson"), len(areas)
+    return text, len(areas), f"wuzhou_{level}_{as_of}.geojson"
 
 
 def warm(ctx, scope) -> None:

@@ -1,5 +1,5 @@
 """The gate in front of every request: login and logout, the session check, which role may fire which
-callback, and the security headers.
+callback or fetch which page's own routes (downloads), and the security headers.
 
 Nothing the browser holds decides access: the `wz_session` cookie is a random token whose hash the server
 looks up (auth.sessions); the callback a Dash request names is mapped, on the server, to the page that
@@ -25,10 +25,12 @@ DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
-def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None) -> None:
+def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None,
+            pages_of_routes: dict | None = None) -> None:
     """Wire the gate into `app` (a Dash app whose callbacks are all registered): `pages_of_callbacks` maps
-    each callback key to the page module that registered it (None: the shell, any role); map tiles may come
-    from `tile_url`'s server."""
+    each callback key to the page module that registered it (None: the shell, any role), `pages_of_routes`
+    each path prefix a page serves itself (its downloads) to that page; map tiles may come from `tile_url`'s
+    server."""
     server = app.server
     policy = content_security_policy(app, tile_url)
 
@@ -45,13 +47,16 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
             return redirect(f"/login?next={request.full_path.rstrip('?')}", 303)
         g.user = user
         if request.path == "/_dash-update-component":
-            key = (request.get_json(silent=True) or {}).get("output")
-            if key not in pages_of_callbacks:
+            target = (request.get_json(silent=True) or {}).get("output")
+            if target not in pages_of_callbacks:
                 return refuse(403, "unknown callback")
-            page = pages_of_callbacks[key]
-            if page is not None and user.role not in roles_of_page(page):
-                audit.log(state, user.username, "access.denied", key, {"role": user.role}, outcome="refused")
-                return refuse(403, "not permitted for this role")
+            page = pages_of_callbacks[target]
+        else:                                   # a page's own route, or a page everyone may load (the shell)
+            target = request.path
+            page = next((p for prefix, p in (pages_of_routes or {}).items() if target.startswith(prefix)), None)
+        if page is not None and user.role not in roles_of_page(page):
+            audit.log(state, user.username, "access.denied", target, {"role": user.role}, outcome="refused")
+            return refuse(403, "not permitted for this role")
         return None
 
     @server.after_request

@@ -242,6 +242,7 @@ TEXT: dict[str, dict[str, str]] = {
     "export.parquet": {"zh": "导出 Parquet", "en": "Parquet"},
     "export.geojson": {"zh": "导出区域统计 GeoJSON", "en": "Areas as GeoJSON"},
     "export.note": {"zh": "导出内容与列表完全一致（脱敏）。", "en": "Exports hold exactly the listed rows (masked)."},
+    "export.bad_filters": {"zh": "筛选条件无效。", "en": "The filters are not valid."},
     # -- checkpoints
     "checkpoints.title": {"zh": "联合检测站", "en": "Joint checkpoints"},
     "checkpoints.vehicles": {"zh": "查验车辆", "en": "Vehicles checked"},

@@ -15,7 +15,9 @@ this instead:
   `/assets/geo/<level>.geojson?v=<store version>`. Other static files (Dash's on-demand chunks such as
   plotly.min.js and async-graph.js have no fingerprint) are revalidated: If-None-Match is answered 304 here,
   comparing weakly, since a gzipped copy carries the original's ETag as W/"...". Everything else (pages,
-  callbacks: they may carry person-level data) is `no-store`.
+  callbacks, downloads: they may carry person-level data) is `no-store`.
+- downloads (`Content-Disposition: attachment`) and streamed bodies (no Content-Length: the export's CSV) pass
+  through as the app writes them, chunk by chunk: gzip here would have to hold them whole first.
 
 One small WSGI middleware does both, rather than flask-compress: no extra dependency, the cache rule and the
 compression see the same request, and the compressed bundles can be kept.
@@ -170,7 +172,8 @@ class ProductionMiddleware:
         length = _header(headers, "Content-Length")
         if not (textual and status.startswith("200") and environ.get("REQUEST_METHOD") != "HEAD"
                 and accepts_gzip(environ) and _header(headers, "Content-Encoding") is None
-                and (length is None or MIN_SIZE <= int(length) <= MAX_SIZE)):
+                and length is not None and MIN_SIZE <= int(length) <= MAX_SIZE
+                and not (_header(headers, "Content-Disposition") or "").lower().startswith("attachment")):
             captured["sent"] = True
             start_response(status, headers, exc_info)
             if head or written:

@@ -28,7 +28,8 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     for page in PAGES:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
             owners |= registered(app, page, lambda: page.register(app, ctx))
-    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url)
+    routes = {prefix: page for page in PAGES for prefix in getattr(page, "ROUTES", ())}   # a page's own URLs
+    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)

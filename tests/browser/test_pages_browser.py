@@ -71,9 +71,12 @@ def test_export_pages_rows_from_the_server_and_downloads_exactly_the_shown_count
     district = browser.find_element("#ex-district").text.split()[0]
     wait_until(lambda: set(column_texts(browser, "ex-grid", "district")) == {district}, message="rows of the district")
     screenshot(browser, "export")
-    browser.find_element("#ex-csv").click()
+    wait_until(lambda: "district=" in browser.find_element("#ex-csv").get_attribute("href"),
+               message="the filters in the download link")
+    browser.find_element("#ex-csv").click()                                    # the browser saves it natively
     csv = wait_until(lambda: [p for p in browser.downloads.glob("*.csv") if p.stat().st_size], message="csv file")[0]
     assert len(pd.read_csv(csv, encoding="utf-8-sig")) == count
+    assert shown_count(browser) == count                                       # still on the page
     assert severe_errors(browser) == []
 
 

@@ -12,7 +12,7 @@ import pytest
 from auth import audit
 from auth.state import State
 from pages.context import day_index
-from pages.export import FORMULA_START, _people_file, neutralised
+from pages.export import FORMULA_START, _people_file, csv_chunks, neutralised
 from pages.shell import roles_of
 from tests.pages.dash_client import PASSWORD, DashClient, account
 
@@ -53,7 +53,7 @@ def values(people):
         "cm-unmask.n_clicks": 1, "cm-unmask-reason.value": "核实隔离地址", "cm-note-save.n_clicks": 1,
         "cm-note-kind.value": "contact", "cm-note-text.value": "电话联系",
         "ex-dates.start_date": "2020-01-20", "ex-dates.end_date": DAY, "ex-filters.data": {},
-        "ex-grid.getRowsRequest": {"startRow": 0, "endRow": 100}, "ex-csv.n_clicks": 1,
+        "ex-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
         "cp-date.date": DAY,
         "al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [], "al-layers.value": [],
         "al-version.data": 0, "al-assign.n_clicks": 1, "al-assignee.value": "万秀分局",
@@ -106,7 +106,6 @@ def test_forged_inputs_get_nothing(app, clients, values, people, app_config):
          lambda o: o["ex-grid.getRowsResponse"] == {"rowData": [], "rowCount": 0}),
         (police, "ex-grid.getRowsResponse", {**values, "ex-filters.data": {"community": other_code}},
          lambda o: o["ex-grid.getRowsResponse"] == {"rowData": [], "rowCount": 0}),
-        (police, "ex-download.data", {**values, "ex-filters.data": {"township": other_code[:9]}}, lambda o: o == {}),
         (police, "ex-township.options", {**values, "ex-district.value": OTHER}, lambda o: o["ex-township.options"] == []),
         *[(leader, f"{g}.getRowsResponse", values, lambda o, g=g: o[f"{g}.getRowsResponse"]["rowData"] == [])
           for g in ("qr-watch", "qr-home")],                        # leadership: counts, never lists of people
@@ -128,7 +127,14 @@ def test_forged_inputs_get_nothing(app, clients, values, people, app_config):
         assert nothing(reply.outputs), (output, str(reply.outputs)[:300])
         refused += 1
     assert len(audit.recent(State(app_config.state_path), 10_000, "person.unmask")) == before
-    print(f"\nforged inputs: {refused} of {len(checks)} refused")
+    downloads = [f"/export/download/csv?township={other_code[:9]}", f"/export/download/xlsx?district={OTHER}",
+                 f"/export/download/geojson?community={other_code}", f"/export/download/parquet?district={OTHER}"
+                 "&role=leadership&reveal_person=1"]
+    for path in downloads:
+        reply = police.http.get(path)
+        assert reply.status_code == 403 and "Content-Disposition" not in reply.headers, path
+        refused += 1
+    print(f"\nforged inputs: {refused} of {len(checks) + len(downloads)} refused")
 
 
 def scan(text: str) -> int:
@@ -146,8 +152,9 @@ def test_no_leadership_response_holds_an_id_number_or_phone(app, clients, values
     for key in server_callbacks(app):
         bodies.append(leader.post(key, values).get_data(as_text=True))
     for fmt in ("csv", "xlsx", "parquet", "geojson"):                 # refused: leadership exports nothing
-        bodies.append(leader.post(leader.key("ex-download.data"), {**values, f"ex-{fmt}.n_clicks": 1})
-                      .get_data(as_text=True))
+        reply = leader.http.get(f"/export/download/{fmt}")
+        assert reply.status_code == 403
+        bodies.append(reply.get_data(as_text=True))
     hits = sum(scan(b) for b in bodies)
     named = sum(name in b for b in bodies for name in names)
     print(f"\nleadership: {len(bodies)} responses, {hits} ID-number/phone hits, {named} full names")
@@ -171,7 +178,7 @@ def test_views_unmasks_and_exports_each_leave_one_audit_row(login, values, app_c
     for _ in range(n_unmasks):
         police.call("cm-unmask-reason.value", values)
     for fmt in ("csv", "xlsx", "parquet", "geojson")[:n_exports]:
-        police.call("ex-download.data", {**values, f"ex-{fmt}.n_clicks": 1}, changed=[f"ex-{fmt}.n_clicks"])
+        assert police.http.get(f"/export/download/{fmt}?as_of={DAY}").status_code == 200
     new = rows()[: len(rows()) - before]
     counts = {a: sum(r["action"] == a for r in new) for a in actions}
     print(f"\naudit: {n_views + n_unmasks + n_exports} scripted actions -> {len(new)} audit rows {counts}")
@@ -186,13 +193,15 @@ def test_hostile_cells_are_neutralised_and_csv_is_rfc_4180():
     frame = pd.DataFrame({"name": hostile, "n": range(len(hostile))})
     assert all(not v.startswith(FORMULA_START) for v in neutralised(frame)["name"])
     assert neutralised(frame)["n"].tolist() == list(range(len(hostile)))            # numbers untouched
-    text = _people_file(frame, "csv", "x")["content"]
-    assert text.startswith("\ufeff") and "\r\n" in text
+    chunks = list(csv_chunks(frame, rows=1, most=4))          # the header, then 1, 2, 4 and 2 rows
+    assert len(chunks) == 1 + 4 and b"".join(chunks) == b"".join(csv_chunks(frame))
+    text = b"".join(chunks).decode("utf-8")
+    assert text.startswith("\ufeffname,n\r\n") and text.endswith("plain,8\r\n")
     back = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     assert [r[0] for r in back[1:]] == ["'=1+2", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", 'say "hi", ok',
                                         "line\nbreak", "plain"]
     assert '"say ""hi"", ok"' in text
-    xlsx = pd.read_excel(io.BytesIO(__import__("base64").b64decode(_people_file(frame, "xlsx", "x")["content"])))
+    xlsx = pd.read_excel(io.BytesIO(_people_file(frame, "xlsx")))
     assert xlsx["name"].tolist()[:4] == ["'=1+2", "'+cmd", "'-2+3", "'@SUM(A1)"]
 
 

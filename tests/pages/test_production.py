@@ -152,6 +152,48 @@ def test_versioned_assets_are_cached_long_others_revalidate(served):
     assert reply.status == 304 and data == b""
 
 
+def test_downloads_stream_unbuffered_ungzipped_and_unstored(served, app_config):
+    """Through waitress: the export's CSV leaves in chunks as it is written (no Content-Length), is not gzipped
+    (which would hold it whole) nor given an ETag, and is never stored; Excel goes whole, also unstored."""
+    from tests.pages.dash_client import PASSWORD, account
+
+    port, _ = served
+    analyst = Http(port)
+    reply, _ = analyst.request("POST", "/login", urlencode({"username": account(app_config.state_path, "analyst"),
+                                                            "password": PASSWORD}).encode(),
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 303
+    reply, data = analyst.request("GET", "/export/download/csv?as_of=2020-03-29")
+    assert reply.status == 200 and reply.getheader("Transfer-Encoding") == "chunked"
+    assert reply.getheader("Content-Length") is None and reply.getheader("Content-Encoding") is None
+    assert reply.getheader("Cache-Control") == "no-store" and reply.getheader("ETag") is None
+    assert reply.getheader("Content-Disposition") == 'attachment; filename="wuzhou_loop_2020-03-29.csv"'
+    assert data.startswith("\ufeffperson_id,".encode()) and data.count(b"\r\n") > 100
+    reply, data = analyst.request("GET", "/export/download/xlsx?as_of=2020-03-29")
+    assert reply.status == 200 and int(reply.getheader("Content-Length")) == len(data) and data[:2] == b"PK"
+    assert reply.getheader("Content-Encoding") is None and reply.getheader("Cache-Control") == "no-store"
+
+
+def test_middleware_passes_streams_through_as_they_come():
+    """A body without Content-Length reaches the server chunk by chunk: the first before the app has written
+    the next (gzip would have buffered it whole)."""
+    written = []
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/csv; charset=utf-8")])
+        for i in range(3):
+            written.append(i)
+            yield b"x" * 4096
+
+    def start_response(status, headers, exc_info=None):
+        assert "Content-Encoding" not in dict(headers)
+
+    body = iter(ProductionMiddleware(app)({"REQUEST_METHOD": "GET", "HTTP_ACCEPT_ENCODING": "gzip",
+                                           "QUERY_STRING": "", "PATH_INFO": "/export/download/csv"}, start_response))
+    assert next(body) == b"x" * 4096 and written == [0]
+    assert b"".join(body) == b"x" * 8192 and written == [0, 1, 2]
+
+
 def test_accept_encoding_parsing():
     assert accepts_gzip({"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"})
     assert accepts_gzip({"HTTP_ACCEPT_ENCODING": "br;q=1.0, gzip;q=0.8"})
