@@ -3,7 +3,7 @@ callback the app registers (read from /_dash-dependencies, as the browser does) 
 inputs by a logged-in user of a role that may fire it; p50 / p95 and response bytes per callback, plus what a
 repeat of the same request costs once the server's caches hold it.
 
-    python bench/bench_callbacks.py [--store var/store] [--scale 1] [--repeats 20]
+    python bench/bench_callbacks.py [--store var/store] [--scale 1] [--repeats 20] [--only al- ...]
 
 Budgets (issue #3): the overview map recolour (ov-map.figure on a date or metric change, a Patch) p95 <= 30 ms
 and <= 50 KB; every other callback p95 <= 150 ms at scale 1, <= 500 ms at scale 100.
@@ -111,7 +111,7 @@ class Fixtures:
     countries: list[str]
     doc_types: list[str]
     people: dict = field(default_factory=dict)           # (community, date) -> person ids (from cm-map)
-    alert_ids: dict = field(default_factory=dict)        # date -> alert ids (from al-grid)
+    alert_ids: dict = field(default_factory=dict)        # date -> alert ids (from al-grid blocks)
 
     @classmethod
     def of(cls, store) -> Fixtures:
@@ -252,12 +252,27 @@ def scenarios(fx: Fixtures):
             return {f"{component}.date": date_of(rng)}, {}, [f"{component}.date"]
         return make
 
-    def alerts(i, rng):
+    def alert_filters(rng) -> dict:
+        """What the alerts page's filters send (the listing callback's inputs)."""
         from loop.alerts import KINDS
-        return ({"al-date.date": date_of(rng, 40), "al-kinds.value": rng.choice([[], [], [rng.choice(KINDS)]]),
-                 "al-states.value": ["open", "assigned", "acknowledged"],
-                 "al-layers.value": ["alerts", "risk", "cases_imported", "cases_local"], "al-version.data": 0},
-                {}, ["al-date.date"])
+        from pages.alerts import MAP_LAYERS, OPEN_STATES
+        return {"al-date.date": date_of(rng, 40), "al-kinds.value": rng.choice([[], [], [rng.choice(KINDS)]]),
+                "al-states.value": OPEN_STATES, "al-layers.value": list(MAP_LAYERS), "al-version.data": 0}
+
+    def alerts(i, rng):
+        return alert_filters(rng), {}, ["al-date.date"]
+
+    # The alerts grid asks for a block once the listing callback has written the filters it reads (al-filters):
+    # that callback is fired first, not measured, as the page fires it.
+    def alert_block(i, rng):
+        from pages.alerts import filters_of
+        f = alert_filters(rng)
+        start = rng.choice((0, 0, 0, 100, 200))
+        sort = rng.choice(([], [{"colId": "age_days", "sort": "desc"}], [{"colId": "name", "sort": "asc"}]))
+        listing = filters_of(dt.date.fromisoformat(f["al-date.date"]), f["al-kinds.value"], f["al-states.value"], 0)
+        return ({"al-grid.getRowsRequest": {"startRow": start, "endRow": start + 100, "sortModel": sort,
+                                            "filterModel": {}}},
+                {"al-filters.data": listing}, ["al-grid.getRowsRequest"], ("al-counts.children", f))
 
     def alert_pick(rng, i):
         known = [(d, ids) for d, ids in fx.alert_ids.items() if ids]
@@ -306,7 +321,8 @@ def scenarios(fx: Fixtures):
         *[("ex-download.data", f"ex-{k}.n_clicks", k, "analyst", download(k))
           for k in ("csv", "xlsx", "parquet", "geojson")],
         ("cp-cards.children", "cp-date.date", "", "leadership", one_date("cp-date")),
-        ("al-grid.rowData", "al-date.date", "", "police", alerts),
+        ("al-counts.children", "al-date.date", "listing (date / filter change)", "police", alerts),
+        ("al-grid.getRowsResponse", "al-grid.getRowsRequest", "grid block", "police", alert_block),
         ("al-plan.children", "al-grid.selectedRows", "", "police", plan),
         ("al-status.children", "al-acknowledge.n_clicks", "workflow action", "police", act),
         ("qr-cards.children", "qr-date.date", "", "leadership", one_date("qr-date")),
@@ -378,17 +394,17 @@ class Bench:
         return Result(name, case, role, calls, repeats)
 
     def harvest(self, name: str, body: dict, call: Call) -> None:
-        """Remember what later callbacks pick from: people in a community list, alert ids."""
-        values = {f"{i['id']}.{i['property']}": i["value"] for i in body["inputs"]}
+        """Remember what later callbacks pick from: people in a community list, alert ids (from grid blocks)."""
+        values = {f"{i['id']}.{i['property']}": i["value"] for i in body["inputs"] + body["state"]}
         if name == "cm-map.figure":
             rows = output_value(call, "cm-grid", "rowData") or []
             ids = [r["person_id"] for r in rows if isinstance(r, dict) and "person_id" in r]
             self.fx.people[(values["cm-community.value"], values["cm-date.date"])] = ids[:20]
-        if name == "al-grid.rowData":
-            rows = output_value(call, "al-grid", "rowData") or []
+        if name == "al-grid.getRowsResponse":
+            rows = (output_value(call, "al-grid", "getRowsResponse") or {}).get("rowData") or []
             ids = [r["alert_id"] for r in rows if isinstance(r, dict) and "alert_id" in r]
             if ids:
-                self.fx.alert_ids[values["al-date.date"]] = ids[:30]
+                self.fx.alert_ids[values["al-filters.data"]["as_of"]] = ids[:30]
 
     def route(self, dep: dict) -> list[Result]:
         results = []
@@ -402,7 +418,8 @@ class Bench:
         return results
 
 
-def run(store_root: Path, scale: int = 1, repeats: int = 20) -> list[dict]:
+def run(store_root: Path, scale: int = 1, repeats: int = 20, only: list[str] | None = None) -> list[dict]:
+    """The table's rows; `only`: measure just the callbacks whose first output starts with one of these."""
     from store.db import Store
 
     watch = LoadWatch()
@@ -415,7 +432,8 @@ def run(store_root: Path, scale: int = 1, repeats: int = 20) -> list[dict]:
             bench.deps = {first_output(d["output"]): d for d in deps}
             table = scenarios(bench.fx)
             order = [x[0] for x in table]
-            served = [d for d in deps if not d.get("clientside_function")]
+            served = [d for d in deps if not d.get("clientside_function")
+                      and (not only or first_output(d["output"]).startswith(tuple(only)))]
             served.sort(key=lambda d: (order.index(first_output(d["output"])) if first_output(d["output"]) in order
                                        else -1 if "page.children" in d["output"] else len(order)))
             results: list[Result] = []
@@ -481,8 +499,10 @@ def main() -> int:
     p.add_argument("--store", default=str(ROOT / "var" / "store"))
     p.add_argument("--scale", type=int, default=1, help="the store's demo scale (sets the budget)")
     p.add_argument("--repeats", type=int, default=20)
+    p.add_argument("--only", nargs="+", metavar="PREFIX",
+                   help="measure only the callbacks whose first output starts with one of these (al- ex-grid ...)")
     args = p.parse_args()
-    print_rows(run(Path(args.store), args.scale, args.repeats))
+    print_rows(run(Path(args.store), args.scale, args.repeats, args.only))
     return 0
 
 

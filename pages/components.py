@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dash_ag_grid as dag
-from dash import dcc, html
+from dash import Input, Output, dcc, html
 
 from pages.i18n import label_or_code, t
 
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 GRID_THEME = "themeQuartz.withParams({fontFamily: 'Noto Sans CJK SC, sans-serif', spacing: 5, fontSize: 13})"
+BLOCK = 100                                     # rows per block of a paged grid
 
 
 def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str) -> html.Div:
@@ -62,6 +63,38 @@ def grid(grid_id: str, columns: list[dict], **kwargs) -> dag.AgGrid:
     return dag.AgGrid(id=grid_id, columnDefs=columns, className="grid", dashGridOptions=options,
                       defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
                       columnSize="responsiveSizeToFit", **kwargs)
+
+
+def paged_grid(grid_id: str, columns: list[dict], **kwargs) -> dag.AgGrid:
+    """A grid the server fills a block at a time (AG Grid infinite row model): a callback answers its getRowsRequest
+    with grid_block, and purge_on makes it ask again when what it lists changes."""
+    options = {"cacheBlockSize": BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1, "rowBuffer": 0,
+               **kwargs.pop("dashGridOptions", {})}
+    return grid(grid_id, columns, rowModelType="infinite", dashGridOptions=options, **kwargs)
+
+
+def purge_on(app, grid_id: str, source: str, marker: str) -> None:
+    """Drop the paged grid's blocks (it asks for them again) whenever the data of the store `source` changes;
+    `marker` is the store this clientside callback writes."""
+    app.clientside_callback(
+        f"""function(_data) {{
+            dash_ag_grid.getApiAsync('{grid_id}').then(api => api.purgeInfiniteCache());
+            return Date.now();
+        }}""",
+        Output(marker, "data"), Input(source, "data"), prevent_initial_call=True)
+
+
+def sort_of(model, sortable) -> tuple[str | None, bool]:
+    """(column, descending) of a grid's sortModel (its first column among `sortable`); (None, False) unsorted."""
+    found = [s for s in (model if isinstance(model, list) else [])
+             if isinstance(s, dict) and s.get("colId") in sortable][:1]
+    return (found[0]["colId"], found[0].get("sort") == "desc") if found else (None, False)
+
+
+def grid_block(frame, request: dict, rows) -> dict:
+    """A paged grid's getRowsResponse: rows(frame's rows startRow..endRow) and how many rows `frame` has."""
+    block = frame.iloc[int(request["startRow"]):int(request["endRow"])]
+    return {"rowData": rows(block), "rowCount": len(frame)}
 
 
 def column(field: str, lang: str, **kwargs) -> dict:

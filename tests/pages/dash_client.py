@@ -82,3 +82,15 @@ class DashClient:
         data = json.loads(reply.get_data())
         flat = {f"{i}.{p.split('@')[0]}": v for i, ps in data["response"].items() for p, v in ps.items()}
         return Reply(flat, seconds, len(reply.get_data()))
+
+    def blocks(self, grid: str, state: dict, size: int = 100, sort: list | None = None) -> tuple[list[dict], int]:
+        """Every row a paged (infinite model) `grid` lists with `state` (its rows callback's State), asked for block
+        by block as the grid scrolls, and the rowCount it was told."""
+        rows, count = [], None
+        while count is None or len(rows) < count:
+            request = {"startRow": len(rows), "endRow": len(rows) + size, "sortModel": sort or [], "filterModel": {}}
+            reply = self.call(f"{grid}.getRowsResponse", {f"{grid}.getRowsRequest": request}, state).outputs
+            block, count = reply[f"{grid}.getRowsResponse"]["rowData"], reply[f"{grid}.getRowsResponse"]["rowCount"]
+            assert len(block) <= size and (block or len(rows) == count), (len(rows), count)
+            rows += block
+        return rows, count
