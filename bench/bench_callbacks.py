@@ -138,7 +138,7 @@ class Fixtures:
     countries: list[str]
     doc_types: list[str]
     people: dict = field(default_factory=dict)           # (community, date) -> person ids (from cm-map)
-    alert_ids: dict = field(default_factory=dict)        # date -> alert ids (from al-grid)
+    alert_ids: dict = field(default_factory=dict)        # date -> alert ids (from al-grid blocks)
 
     @classmethod
     def of(cls, store) -> Fixtures:
@@ -275,12 +275,27 @@ def scenarios(fx: Fixtures):
             return {f"{component}.date": date_of(rng)}, {}, [f"{component}.date"]
         return make
 
-    def alerts(i, rng):
+    def alert_filters(rng) -> dict:
+        """What the alerts page's filters send (the listing callback's inputs)."""
         from loop.alerts import KINDS
-        return ({"al-date.date": date_of(rng, 40), "al-kinds.value": rng.choice([[], [], [rng.choice(KINDS)]]),
-                 "al-states.value": ["open", "assigned", "acknowledged"],
-                 "al-layers.value": ["alerts", "risk", "cases_imported", "cases_local"], "al-version.data": 0},
-                {}, ["al-date.date"])
+        from pages.alerts import MAP_LAYERS, OPEN_STATES
+        return {"al-date.date": date_of(rng, 40), "al-kinds.value": rng.choice([[], [], [rng.choice(KINDS)]]),
+                "al-states.value": OPEN_STATES, "al-layers.value": list(MAP_LAYERS), "al-version.data": 0}
+
+    def alerts(i, rng):
+        return alert_filters(rng), {}, ["al-date.date"]
+
+    # The alerts grid asks for a block once the listing callback has written the filters it reads (al-filters):
+    # that callback is fired first, not measured, as the page fires it.
+    def alert_block(i, rng):
+        from pages.alerts import filters_of
+        f = alert_filters(rng)
+        start = rng.choice((0, 0, 0, 100, 200))
+        sort = rng.choice(([], [{"colId": "age_days", "sort": "desc"}], [{"colId": "name", "sort": "asc"}]))
+        listing = filters_of(dt.date.fromisoformat(f["al-date.date"]), f["al-kinds.value"], f["al-states.value"], 0)
+        return ({"al-grid.getRowsRequest": {"startRow": start, "endRow": start + 100, "sortModel": sort,
+                                            "filterModel": {}}},
+                {"al-filters.data": listing}, ["al-grid.getRowsRequest"], ("al-counts.children", f))
 
     def alert_pick(rng, i):
         known = [(d, ids) for d, ids in fx.alert_ids.items() if ids]
@@ -327,7 +342,8 @@ def scenarios(fx: Fixtures):
         ("ex-filters.data", "ex-dates.end_date", "count", "analyst", apply),
         ("ex-grid.getRowsResponse", "ex-grid.getRowsRequest", "grid block", "analyst", block),
         ("cp-cards.children", "cp-date.date", "", "leadership", one_date("cp-date")),
-        ("al-grid.rowData", "al-date.date", "", "police", alerts),
+        ("al-counts.children", "al-date.date", "listing (date / filter change)", "police", alerts),
+        ("al-grid.getRowsResponse", "al-grid.getRowsRequest", "grid block", "police", alert_block),
         ("al-plan.children", "al-grid.selectedRows", "", "police", plan),
         ("al-status.children", "al-acknowledge.n_clicks", "workflow action", "police", act),
         ("qr-cards.children", "qr-date.date", "", "leadership", one_date("qr-date")),
@@ -424,17 +440,17 @@ class Bench:
         return Download(kind, fetches, [fetch(client, path) for _ in range(max(5, self.repeats // 2))])
 
     def harvest(self, name: str, body: dict, call: Call) -> None:
-        """Remember what later callbacks pick from: people in a community list, alert ids."""
-        values = {f"{i['id']}.{i['property']}": i["value"] for i in body["inputs"]}
+        """Remember what later callbacks pick from: people in a community list, alert ids (from grid blocks)."""
+        values = {f"{i['id']}.{i['property']}": i["value"] for i in body["inputs"] + body["state"]}
         if name == "cm-map.figure":
             rows = output_value(call, "cm-grid", "rowData") or []
             ids = [r["person_id"] for r in rows if isinstance(r, dict) and "person_id" in r]
             self.fx.people[(values["cm-community.value"], values["cm-date.date"])] = ids[:20]
-        if name == "al-grid.rowData":
-            rows = output_value(call, "al-grid", "rowData") or []
+        if name == "al-grid.getRowsResponse":
+            rows = (output_value(call, "al-grid", "getRowsResponse") or {}).get("rowData") or []
             ids = [r["alert_id"] for r in rows if isinstance(r, dict) and "alert_id" in r]
             if ids:
-                self.fx.alert_ids[values["al-date.date"]] = ids[:30]
+                self.fx.alert_ids[values["al-filters.data"]["as_of"]] = ids[:30]
 
     def route(self, dep: dict) -> list[Result]:
         results = []

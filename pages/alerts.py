@@ -3,7 +3,8 @@ state; counts by state and age; bulk assign / acknowledge / close / reopen; a ma
 communities coloured by risk with imported and local cases; the selected person's plan and the alert's history.
 
 Alerts are the scoped query's rows (loop.alerts.collect, scope applied in SQL); the workflow only ever acts on
-ids in that list, for the session's user — never on ids the browser sends otherwise.
+ids in that list, for the session's user — never on ids the browser sends otherwise. The list pages on the server
+(AG Grid infinite row model): the browser holds only the blocks it shows, cut from the cached alerts.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from layers import risk as risk_layer
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts, plans, risk, workflow
 from pages import loop_map, session
-from pages.components import column, date_picker, dropdown, grid, map_graph, section
+from pages.components import (column, date_picker, dropdown, grid_block, map_graph, paged_grid, purge_on, section,
+                              sort_of)
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import label_or_code, t
 from pages.people import records
@@ -30,6 +32,7 @@ ROLES = ("police", "analyst")
 GRID_COLUMNS = ("kind", "state", "name", "community", "raised_at", "age_days", "detail", "assignee", "alert_id")
 ACTING_ROLES = ("police",)                 # analysts see alerts (masked) but do not act on them
 MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
+OPEN_STATES = ["open", "assigned", "acknowledged"]          # what the list shows at first
 
 
 # ------------------------------------------------------------------------------------------ data
@@ -60,6 +63,29 @@ def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -
     the overview can colour its community level with layers.risk.choropleth and these."""
     frame = scoped_alerts(ctx, scope, as_of) if frame is None else frame
     return risk.score(risk.inputs(ctx.query, scope, as_of, fever=loop_map.deadlines().fever_celsius), frame, as_of)
+
+
+def listed(frame: pd.DataFrame, kinds, states) -> pd.DataFrame:
+    """The alerts of `frame` of the chosen kinds and states (none chosen: any)."""
+    keep = pd.Series(True, index=frame.index)
+    for col, chosen in (("kind", kinds), ("state", states)):
+        chosen = [c for c in chosen if isinstance(c, str)] if isinstance(chosen, list) else []
+        if chosen:
+            keep &= frame[col].isin(chosen)
+    return frame[keep]
+
+
+def ordered(frame: pd.DataFrame, sort_model) -> pd.DataFrame:
+    """Alerts (as raised: oldest first) sorted as the grid asks, on the values (codes, times, days) rather than
+    their text; newest first when unsorted and among equals."""
+    col, desc = sort_of(sort_model, GRID_COLUMNS)
+    newest = frame.iloc[::-1]
+    return newest.sort_values(col, ascending=not desc, kind="stable", na_position="last") if col else newest
+
+
+def filters_of(as_of: dt.date, kinds, states, version) -> dict:
+    """What the grid lists (al-filters): its rows callback reads it, and a change makes the grid ask again."""
+    return {"as_of": as_of.isoformat(), "kinds": kinds or [], "states": states or [], "version": version or 0}
 
 
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -186,11 +212,12 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     state_options = [{"label": t(f"alerts.state.{s}", lang), "value": s} for s in workflow.STATES]
     return html.Div([
         dcc.Store(id="al-version", data=0),
+        dcc.Store(id="al-filters", data=filters_of(REPORT_DAY, [], OPEN_STATES, 0)), dcc.Store(id="al-purged"),
         html.Div([
             html.Label(t("as_of", lang)), date_picker("al-date", REPORT_DAY, PERIOD_START, PERIOD_END),
             html.Label(t("alerts.filters", lang)),
             multi_dropdown("al-kinds", kind_options, lang, value=[]),
-            multi_dropdown("al-states", state_options, lang, value=["open", "assigned", "acknowledged"]),
+            multi_dropdown("al-states", state_options, lang, value=OPEN_STATES),
         ], className="toolbar"),
         html.Div(t("alerts.generated_note", lang), className="muted"),
         html.Div([
@@ -215,11 +242,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
             ], className="side-col"),
         ], className="row"),
         section(t("alerts.list", lang), html.Div(id="al-count", className="muted"),
-                grid("al-grid", columns, rowData=[],
-                     getRowId="params.data.alert_id",
-                     dashGridOptions={"rowSelection": {"mode": "multiRow", "selectAll": "filtered"},
-                                      "pagination": True, "paginationPageSize": 100},
-                     style={"height": "52vh"})),
+                paged_grid("al-grid", columns, getRowId="params.data.alert_id", style={"height": "52vh"},
+                           dashGridOptions={"rowSelection": {"mode": "multiRow", "headerCheckbox": False}})),
         html.Div([
             section(t("alerts.plan", lang), html.Div(t("alerts.plan.pick", lang), id="al-plan"),
                     className="panel grow"),
@@ -230,23 +254,45 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
 
 # ------------------------------------------------------------------------------------------ callbacks
 def register(app, ctx) -> None:
-    @app.callback(Output("al-grid", "rowData"), Output("al-counts", "children"), Output("al-map", "figure"),
-                  Output("al-count", "children"),
+    @app.callback(Output("al-counts", "children"), Output("al-map", "figure"), Output("al-count", "children"),
+                  Output("al-filters", "data"), Output("al-grid", "selectedRows"),
                   Input("al-date", "date"), Input("al-kinds", "value"), Input("al-states", "value"),
-                  Input("al-layers", "value"), Input("al-version", "data"))
-    def show(date, kinds, states, shown, _version):
+                  Input("al-layers", "value"), Input("al-version", "data"),
+                  State("al-filters", "data"), State("al-grid", "selectedRows"))
+    def show(date, kinds, states, shown, version, current, selected):
+        """Counts, map and count of the listed alerts. Each listing (the page's first, other filters, a workflow
+        step; not a map layer switched) is audited once; a new one goes to al-filters, from which the grid asks for
+        its blocks (`rows`), and selected alerts it no longer lists are unselected."""
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
         frame = scoped_alerts(ctx, scope, as_of)
-        keep = pd.Series(True, index=frame.index)
-        if kinds:
-            keep &= frame["kind"].isin(kinds)
-        if states:
-            keep &= frame["state"].isin(states)
-        listed = frame[keep]
-        session.audit(ctx.state, "people.list", "alerts", {"as_of": as_of, "rows": len(listed)})
-        rows = records(readable(listed[["person_id", *GRID_COLUMNS]], lang).iloc[::-1])
-        figure = alerts_figure(ctx, scope, frame, listed, as_of, shown or [], lang)
-        return rows, counts_table(frame, lang), figure, t("alerts.count", lang, n=len(listed), total=len(frame))
+        chosen = listed(frame, kinds, states)
+        filters = filters_of(as_of, kinds, states, version)
+        if set(dash.ctx.triggered_prop_ids) != {"al-layers.value"}:
+            session.audit(ctx.state, "people.list", "alerts",
+                          {"as_of": as_of, "kinds": filters["kinds"], "states": filters["states"], "rows": len(chosen)})
+        new, kept = dash.no_update, dash.no_update
+        if filters != current:
+            ids = set(chosen["alert_id"])
+            new, still = filters, [r for r in selected or [] if isinstance(r, dict) and r.get("alert_id") in ids]
+            kept = still if len(still) != len(selected or []) else dash.no_update
+        figure = alerts_figure(ctx, scope, frame, chosen, as_of, shown or [], lang)
+        return (counts_table(frame, lang), figure, t("alerts.count", lang, n=len(chosen), total=len(frame)),
+                new, kept)
+
+    purge_on(app, "al-grid", "al-filters", "al-purged")
+
+    @app.callback(Output("al-grid", "getRowsResponse"), Input("al-grid", "getRowsRequest"),
+                  State("al-filters", "data"))
+    def rows(request, filters):
+        """One block of the listed alerts (scope from the session, the filters from al-filters), sorted as the grid
+        asks, with how many there are. Not audited: show audits the listing once, not each block."""
+        if not isinstance(request, dict) or not isinstance(filters, dict):
+            return {"rowData": [], "rowCount": 0}
+        lang, scope = session.language(), session.current_scope()
+        frame = listed(scoped_alerts(ctx, scope, as_date(filters.get("as_of"))), filters.get("kinds"),
+                       filters.get("states"))
+        return grid_block(ordered(frame, request.get("sortModel")), request,
+                          lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
 
     @app.callback(Output("al-status", "children"), Output("al-version", "data"),
                   *[Input(f"al-{a}", "n_clicks") for a in workflow.ACTIONS],

@@ -22,7 +22,7 @@ from dash import Input, Output, State, dcc, html
 
 from layers.areas import feature_collection
 from pages import session
-from pages.components import area_options, coded_options, column, dropdown, grid, section
+from pages.components import area_options, coded_options, column, dropdown, grid_block, paged_grid, purge_on, section
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import t
 from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
@@ -41,7 +41,6 @@ GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district
                 "exit_date", "entry_date", "quarantine_kind", "quarantine_start", "days_in_quarantine",
                 "last_temperature", "channels", "resident_id", "phone")
 FILTERS = ("district", "township", "community", "population", "doc_type", "country", "channel")
-BLOCK = 100
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -93,9 +92,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
             html.Span(t("export.note", lang), className="muted"),
         ], className="toolbar"),
         dcc.Store(id="ex-filters"), dcc.Store(id="ex-purged"),
-        grid("ex-grid", columns, rowModelType="infinite", style={"height": "62vh"},
-             dashGridOptions={"cacheBlockSize": BLOCK, "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
-                              "rowBuffer": 0}),
+        paged_grid("ex-grid", columns, style={"height": "62vh"}),
     ], className="export")
 
 
@@ -125,12 +122,7 @@ def register(app, ctx) -> None:
         session.audit(ctx.state, "people.list", "export", {"filters": params, "rows": n})
         return filters, t("export.count", lang, n=n)
 
-    app.clientside_callback(
-        """function(filters) {
-            dash_ag_grid.getApiAsync('ex-grid').then(api => api.purgeInfiniteCache());
-            return Date.now();
-        }""",
-        Output("ex-purged", "data"), Input("ex-filters", "data"), prevent_initial_call=True)
+    purge_on(app, "ex-grid", "ex-filters", "ex-purged")
 
     @app.callback(Output("ex-grid", "getRowsResponse"), Input("ex-grid", "getRowsRequest"),
                   State("ex-filters", "data"))
@@ -141,9 +133,8 @@ def register(app, ctx) -> None:
             return {"rowData": [], "rowCount": 0}
         scope, params = found
         frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
-        block = frame.iloc[int(request["startRow"]):int(request["endRow"])]
-        rows = records(readable(block[["person_id", *GRID_COLUMNS]], session.language()))
-        return {"rowData": rows, "rowCount": len(frame)}
+        lang = session.language()
+        return grid_block(frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
 
     app.clientside_callback(
         """function(filters) {

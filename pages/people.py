@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from pages.components import sort_of
 from pages.i18n import label_or_code
 from queries.figures import PERIOD_START
 
@@ -28,9 +29,7 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, popul
     unmask ask for it in turn), larger lists among the last few. When everyone for the scope and dates is kept
     already (the export's first screen is warmed), other filters and sorts are cut from those rows as the query
     itself would (`cut`) instead of running it again."""
-    sort = [s for s in (sort if isinstance(sort, list) else [])
-            if isinstance(s, dict) and s.get("colId") in SORTABLE][:1]
-    sort_col, desc = (sort[0]["colId"], sort[0].get("sort") == "desc") if sort else (None, False)
+    sort_col, desc = sort_of(sort, SORTABLE)
     params = {"as_of": as_of, "since": since, "population": population, "community": community,
               "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc}
     if community:

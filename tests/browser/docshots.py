@@ -12,14 +12,14 @@ from pathlib import Path
 from tests.browser.helpers import chrome_options, free_port, open_page, submit_login, wait_for_map, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = (  # file, demo account, path, map to wait for, element to wait for
+SHOTS = (  # file, demo account, path, map to wait for, element to wait for (paged grids: a row with data)
     ("overview", "leader", "/?lang=zh", "ov-map", "#card-abroad-value"),
     ("overview-en", "leader", "/?lang=en", "ov-map", "#card-abroad-value"),
     ("community", "police", "/community?lang=zh", "cm-map", "#cm-grid .ag-row"),
-    ("export", "analyst", "/export?lang=zh", None, "#ex-grid .ag-row"),
+    ("export", "analyst", "/export?lang=zh", None, "#ex-grid .ag-row:not(.ag-row-loading)"),
     ("checkpoints", "leader", "/checkpoints?lang=zh", "cp-map", "#cp-days .js-plotly-plot"),
     ("feeds", "analyst", "/feeds?lang=zh", None, "#fd-status .ag-row"),
-    ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row"),
+    ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row:not(.ag-row-loading)"),
     ("admin", "admin", "/admin?lang=zh", None, "#ad-audit .ag-row"),
 )
 

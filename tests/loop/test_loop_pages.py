@@ -5,15 +5,23 @@ import pandas as pd
 
 from layers import alerts as alert_layer
 from layers import risk as risk_layer
+from loop import alerts, workflow
 from pages import alerts as alerts_page
 from pages.i18n import TEXT
+from queries.runner import Scope
 
 SHOW = {"al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [],
         "al-layers.value": list(alerts_page.MAP_LAYERS), "al-version.data": 0}
 
 
 def show(client, **changes):
-    return client.call("al-grid.rowData", {**SHOW, **changes}).outputs
+    """The page's show callback (counts, map, count, the filters the grid lists) for SHOW with `changes`."""
+    return client.call("al-counts.children", {**SHOW, **changes}).outputs
+
+
+def listed(client, size=100, sort=None, **changes):
+    """(rows, rowCount): every row the alerts grid lists for SHOW with `changes`, asked for block by block."""
+    return client.blocks("al-grid", {"al-filters.data": show(client, **changes)["al-filters.data"]}, size, sort)
 
 
 def test_pages_render_in_both_languages(loop_client):
@@ -26,8 +34,9 @@ def test_pages_render_in_both_languages(loop_client):
 
 def test_alerts_list_counts_and_map(loop_client):
     out = show(loop_client)
-    rows = out["al-grid.rowData"]
-    assert rows and len({r["alert_id"] for r in rows}) == len(rows)
+    rows, count = listed(loop_client)
+    assert rows and len({r["alert_id"] for r in rows}) == len(rows) == count
+    assert TEXT["alerts.count"]["zh"].format(n=count, total=count) == out["al-count.children"]
     kinds = {r["kind"] for r in rows}
     assert TEXT["alerts.kind.leak_arrival"]["zh"] in kinds                  # the synthetic city's entered-never-arrived
     figure = out["al-map.figure"]
@@ -39,9 +48,11 @@ def test_alerts_list_counts_and_map(loop_client):
 
 
 def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client, loop_login):
-    everyone = show(loop_client)["al-grid.rowData"]
+    everyone, _ = listed(loop_client)
     other = loop_login("police", "450422")                                  # no synthetic rows there
-    assert show(other)["al-grid.rowData"] == []
+    assert listed(other) == ([], 0)
+    smuggled = {**show(loop_client)["al-filters.data"], "district": "450403", "role": "analyst"}
+    assert other.blocks("al-grid", {"al-filters.data": smuggled}) == ([], 0)     # the scope is the session's
     reply = other.call("al-status.children", {"al-assign.n_clicks": 1},
                              {"al-grid.selectedRows": everyone[:2], "al-assignee.value": "me",
                               "al-date.date": "2020-04-30", "al-version.data": 0},
@@ -50,12 +61,12 @@ def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client,
 
 
 def test_analysts_may_look_but_not_act(loop_client):
-    rows = show(loop_client)["al-grid.rowData"][:1]
+    rows = listed(loop_client)[0][:1]
     reply = loop_client.call("al-status.children", {"al-acknowledge.n_clicks": 1},
                              {"al-grid.selectedRows": rows, "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-acknowledge.n_clicks"]).outputs
     assert reply["al-status.children"] == TEXT["alerts.not_allowed"]["zh"]
-    assert len(show(loop_client)["al-grid.rowData"]) > 0                   # the list is still shown
+    assert listed(loop_client)[1] > 0                                       # the list is still shown
 
 
 def test_bulk_workflow_through_the_page(loop_login, app_config):
@@ -64,7 +75,7 @@ def test_bulk_workflow_through_the_page(loop_login, app_config):
     from loop import workflow
 
     loop_client = loop_login("police", "450403")
-    open_rows = show(loop_client, **{"al-states.value": ["open"]})["al-grid.rowData"][:3]
+    open_rows = listed(loop_client, **{"al-states.value": ["open"]})[0][:3]
     ids = [r["alert_id"] for r in open_rows]
 
     def press(action, **state):
@@ -80,12 +91,52 @@ def test_bulk_workflow_through_the_page(loop_login, app_config):
     state = State(app_config.state_path)
     assert {workflow.current(state, a) for a in ids} == {"closed"}
     assert len([r for r in audit.recent(state) if r["target"] in ids and r["outcome"] == "ok"]) == 9
-    closed = show(loop_client, **{"al-states.value": ["closed"]})["al-grid.rowData"]
+    closed, _ = listed(loop_client, **{"al-states.value": ["closed"]})
     assert set(ids) <= {r["alert_id"] for r in closed}
+    before = show(loop_client, **{"al-states.value": ["open"]})["al-filters.data"]
+    after = loop_client.call("al-counts.children", {**SHOW, "al-states.value": ["open"], "al-version.data": 3},
+                             {"al-filters.data": before, "al-grid.selectedRows": open_rows},
+                             changed=["al-version.data"]).outputs
+    assert after["al-filters.data"]["version"] == 3 and after["al-grid.selectedRows"] == []   # closed: unselected
     plan = loop_client.call("al-plan.children", {"al-grid.selectedRows": open_rows[:1], "al-version.data": 1},
                             {"al-date.date": "2020-04-30"}).outputs
     assert "al-plan-card" in str(plan["al-plan.children"])
     assert "办结" in str(plan["al-history.children"])
+
+
+def test_the_grid_blocks_are_the_listed_alerts_sorted_on_their_values(loop_client, loop_app):
+    ctx = loop_app.server.extensions["context"]
+    frame = alerts_page.scoped_alerts(ctx, Scope("analyst"), dt.date(2020, 4, 30))
+    for kinds, states in (([], []), ([], ["open"]), (["leak_arrival", "fever"], []), (["return"], ["closed"])):
+        rows, count = listed(loop_client, size=7, **{"al-kinds.value": kinds, "al-states.value": states})
+        want = frame[frame["kind"].isin(kinds or alerts.KINDS) & frame["state"].isin(states or workflow.STATES)]
+        assert count == len(rows) == len(want)
+        assert [r["alert_id"] for r in rows] == want["alert_id"].tolist()[::-1]            # newest first
+    code = {TEXT[f"alerts.kind.{k}"]["zh"]: k for k in alerts.KINDS}
+    kinds = [code[r["kind"]] for r in listed(loop_client, 7, [{"colId": "kind", "sort": "asc"}])[0]]
+    assert kinds == sorted(kinds) != sorted(kinds, key=lambda k: TEXT[f"alerts.kind.{k}"]["zh"])   # codes, not text
+    ages = [r["age_days"] for r in listed(loop_client, 7, [{"colId": "age_days", "sort": "desc"}])[0]]
+    assert ages == sorted(ages, reverse=True) and len(frame) == len(ages)
+    raised = listed(loop_client, 7, [{"colId": "raised_at", "sort": "asc"}])[0]
+    assert [r["raised_at"] for r in raised] == sorted(r["raised_at"] for r in raised)
+    assert listed(loop_client, 7, [{"colId": "resident_id", "sort": "asc"}])[0] == listed(loop_client, 7)[0]
+
+
+def test_one_audit_per_listing_none_per_block_or_map_layer(loop_client, app_config):
+    from auth import audit
+    from auth.state import State
+
+    def listings():
+        rows = audit.recent(State(app_config.state_path), 100_000, "people.list")
+        return [r for r in rows if r["target"] == "alerts"]
+
+    before = len(listings())
+    filters = show(loop_client, **{"al-kinds.value": ["fever"]})["al-filters.data"]
+    loop_client.blocks("al-grid", {"al-filters.data": filters}, size=3)
+    assert len(listings()) == before + 1 and '"kinds": ["fever"]' in listings()[0]["detail"]
+    layer = loop_client.call("al-counts.children", {**SHOW, "al-kinds.value": ["fever"], "al-layers.value": ["risk"]},
+                             {"al-filters.data": filters}, changed=["al-layers.value"]).outputs
+    assert len(listings()) == before + 1 and "al-filters.data" not in layer       # the same listing: no refetch
 
 
 def test_quarantine_page(loop_client):
@@ -142,7 +193,7 @@ def test_the_drill_down_shows_the_persons_plan(loop_login, synthetic_store):
 def test_the_drill_down_shows_the_communitys_alerts_on_the_map_and_the_persons_in_the_card(loop_login,
                                                                                            synthetic_store):
     police = loop_login("police", "450403")
-    row = next(r for r in show(police)["al-grid.rowData"] if r["kind"] == TEXT["alerts.kind.leak_arrival"]["zh"])
+    row = next(r for r in listed(police)[0] if r["kind"] == TEXT["alerts.kind.leak_arrival"]["zh"])
     code = synthetic_store.reader().execute("SELECT community_code FROM persons WHERE person_id = ?",
                                             [row["person_id"]]).fetchone()[0]
     where = {"cm-community.value": code, "cm-date.date": "2020-04-30"}

@@ -57,6 +57,8 @@ def values(people):
         "cp-date.date": DAY,
         "al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [], "al-layers.value": [],
         "al-version.data": 0, "al-assign.n_clicks": 1, "al-assignee.value": "万秀分局",
+        "al-filters.data": {"as_of": "2020-04-30", "kinds": [], "states": [], "version": 0},
+        "al-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
         "qr-date.date": DAY, "qr-listed.data": {"as_of": DAY},
         **{f"{g}.getRowsRequest": {"startRow": 0, "endRow": 100} for g in ("qr-watch", "qr-home", "qr-batches")},
         "ad-version.data": 0, "ad-action.value": None,
@@ -93,6 +95,7 @@ def test_forged_inputs_get_nothing(app, clients, values, people, app_config):
     other_person, other_code = people["other"]
     at_other = {**values, "cm-community.value": other_code, "cm-grid.selectedRows": [other_person]}
     mine_with_other = {**values, "cm-grid.selectedRows": [other_person]}
+    own_alerts = police.call("al-grid.getRowsResponse", values).outputs["al-grid.getRowsResponse"]
     checks = [
         (police, "cm-grid.rowData", at_other, lambda o: o["cm-grid.rowData"] == []),
         (police, "cm-person.children", at_other, lambda o: o["cm-plan.children"] == []),
@@ -114,6 +117,9 @@ def test_forged_inputs_get_nothing(app, clients, values, people, app_config):
          lambda o: not any(d.get("y") for d in o["ov-daily.figure"].get("data", []))),
         (police, "al-plan.children", {**values, "al-grid.selectedRows": [{"alert_id": f"return:{other_person}"}]},
          lambda o: o["al-history.children"] == []),
+        (police, "al-grid.getRowsResponse", {**values, "al-filters.data": {**values["al-filters.data"],
+                                                                           "district": OTHER, "role": "analyst"}},
+         lambda o: o["al-grid.getRowsResponse"] == own_alerts),                 # the session's scope, not the filters'
         (analyst, "al-status.children", values, lambda o: "al-version.data" not in o),
         (leader, "page.children", {**values, "url.pathname": "/community"}, lambda o: "forbidden" in str(o)),
         (analyst, "page.children", {**values, "url.pathname": "/admin"}, lambda o: "forbidden" in str(o)),
