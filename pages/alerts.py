@@ -20,7 +20,7 @@ from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts, plans, risk, workflow
 from pages import loop_map, session
 from pages.components import (column, date_picker, dropdown, grid_block, map_graph, paged_grid, purge_on, section,
-                              sort_of)
+                              sorted_by)
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import label_or_code, t
 from pages.people import records
@@ -78,9 +78,7 @@ def listed(frame: pd.DataFrame, kinds, states) -> pd.DataFrame:
 def ordered(frame: pd.DataFrame, sort_model) -> pd.DataFrame:
     """Alerts (as raised: oldest first) sorted as the grid asks, on the values (codes, times, days) rather than
     their text; newest first when unsorted and among equals."""
-    col, desc = sort_of(sort_model, GRID_COLUMNS)
-    newest = frame.iloc[::-1]
-    return newest.sort_values(col, ascending=not desc, kind="stable", na_position="last") if col else newest
+    return sorted_by(frame.iloc[::-1], sort_model, GRID_COLUMNS)
 
 
 def filters_of(as_of: dt.date, kinds, states, version) -> dict:
@@ -154,8 +152,8 @@ def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> 
     plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
     batch = None
     if plan and plan.get("batch_id"):
-        batches = batch_plans(ctx, scope, as_of)
-        found = batches[batches["batch_id"] == plan["batch_id"]]
+        period = plans.batch_plans(ctx.query, scope, PERIOD_END)
+        found = plans.batches_as_of(period[period["batch_id"] == plan["batch_id"]], as_of)   # its row only
         batch = found.iloc[0].to_dict() if len(found) else None
     return plan_card(plan, batch, lang)
 
