@@ -5,6 +5,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, dcc, html
 
 from pages.i18n import label_or_code, t
+from pages.session import language
 
 MAP_CONFIG = {"displaylogo": False, "scrollZoom": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
@@ -57,9 +58,15 @@ def area_options(frame) -> list[dict]:
     return [{"label": f"{n}  {c}", "value": c, "search": f"{n} {c}"} for c, n in zip(frame["code"], frame["name"])]
 
 
+GRID_TEXTS = ("noRowsToShow", "loadingOoo", "page", "of", "to", "more", "firstPage", "previousPage", "nextPage",
+              "lastPage", "pageSizeSelectorLabel")
+
+
 def grid(grid_id: str, columns: list[dict], **kwargs) -> dag.AgGrid:
-    """An AG Grid with the app's defaults (sortable, resizable columns)."""
-    options = {"theme": {"function": GRID_THEME}, **kwargs.pop("dashGridOptions", {})}
+    """An AG Grid with the app's defaults (sortable, resizable columns), its own texts in the caller's language."""
+    lang = language()
+    options = {"theme": {"function": GRID_THEME}, "localeText": {k: t(f"grid.{k}", lang) for k in GRID_TEXTS},
+               **kwargs.pop("dashGridOptions", {})}
     return dag.AgGrid(id=grid_id, columnDefs=columns, className="grid", dashGridOptions=options,
                       defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
                       columnSize="responsiveSizeToFit", **kwargs)

@@ -68,6 +68,18 @@ TEXT: dict[str, dict[str, str]] = {
     "dropdown.clear_selection": {"zh": "清除选择", "en": "Clear selection"},
     "dropdown.no_options_found": {"zh": "无匹配项", "en": "No options found"},
     "any": {"zh": "全部", "en": "any"},
+    # -- the grids' own texts (AG Grid localeText)
+    "grid.noRowsToShow": {"zh": "没有数据", "en": "No rows to show"},
+    "grid.loadingOoo": {"zh": "加载中…", "en": "Loading…"},
+    "grid.page": {"zh": "第", "en": "Page"},
+    "grid.of": {"zh": "/", "en": "of"},
+    "grid.to": {"zh": "至", "en": "to"},
+    "grid.more": {"zh": "更多", "en": "more"},
+    "grid.firstPage": {"zh": "首页", "en": "First page"},
+    "grid.previousPage": {"zh": "上一页", "en": "Previous page"},
+    "grid.nextPage": {"zh": "下一页", "en": "Next page"},
+    "grid.lastPage": {"zh": "末页", "en": "Last page"},
+    "grid.pageSizeSelectorLabel": {"zh": "每页", "en": "Page size:"},
     # -- headline figures
     "card.abroad": {"zh": "境外未归", "en": "Abroad now"},
     "card.abroad.def": {"zh": "出入境名单中的本市户籍人员：最近一次出境后尚无入境记录。下方按出境证件分列。",
