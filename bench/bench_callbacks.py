@@ -275,6 +275,17 @@ def scenarios(fx: Fixtures):
             return {f"{component}.date": date_of(rng)}, {}, [f"{component}.date"]
         return make
 
+    # The quarantine lists ask for blocks of the date the page's callback wrote (qr-listed), fired first.
+    def quarantine_block(grid_id, sort_col):
+        def make(i, rng):
+            date, start = date_of(rng), rng.choice((0, 0, 0, 100))
+            sort = rng.choice(([], [{"colId": sort_col, "sort": "desc"}]))
+            return ({f"{grid_id}.getRowsRequest": {"startRow": start, "endRow": start + 100, "sortModel": sort,
+                                                   "filterModel": {}}},
+                    {"qr-listed.data": {"as_of": date}}, [f"{grid_id}.getRowsRequest"],
+                    ("qr-cards.children", {"qr-date.date": date}))
+        return make
+
     def alert_filters(rng) -> dict:
         """What the alerts page's filters send (the listing callback's inputs)."""
         from loop.alerts import KINDS
@@ -347,6 +358,9 @@ def scenarios(fx: Fixtures):
         ("al-plan.children", "al-grid.selectedRows", "", "police", plan),
         ("al-status.children", "al-acknowledge.n_clicks", "workflow action", "police", act),
         ("qr-cards.children", "qr-date.date", "", "leadership", one_date("qr-date")),
+        *[(f"{g}.getRowsResponse", f"{g}.getRowsRequest", "grid block", role, quarantine_block(g, col))
+          for g, role, col in (("qr-batches", "leadership", "people"), ("qr-home", "police", "missed_days"),
+                               ("qr-watch", "police", "raised_at"))],
     ]
 
 
