@@ -8,7 +8,8 @@ this instead:
 - responses are gzipped when the browser accepts it and they are text: callback JSON, the layout, JS, CSS,
   GeoJSON. Large static bodies (Dash's and Plotly's bundles, the map GeoJSON) are compressed once and the
   result kept (keyed by a digest of the body), so a cold browser never waits for the server to compress
-  plotly.js again. Callback responses are compressed per request and never kept.
+  plotly.js again; the scripts the index page loads are compressed in the background as the server starts
+  (`prime`), so not even the first browser does. Callback responses are compressed per request and never kept.
 - static files whose URL names their version are cached by the browser for a year without revalidating:
   Dash fingerprints its component bundles (`/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1723.js`,
   dash.fingerprint), adds `?m=<mtime>` to the CSS/JS it includes from /assets/, and the map asks for
@@ -28,9 +29,12 @@ import gzip
 import hashlib
 import logging
 import os
+import re
 import threading
 from collections import OrderedDict
 from urllib.parse import parse_qs
+
+from werkzeug.test import Client
 
 from dash.fingerprint import check_fingerprint
 
@@ -222,13 +226,30 @@ def _chain(first: list[bytes], rest, result):
             result.close()
 
 
+def prime(app, middleware: ProductionMiddleware) -> int:
+    """Fetch through `middleware` every script the app's index page loads (Dash's bundles, plotly.js), so their
+    compressed copies are kept before a browser asks; how many were fetched."""
+    with app.server.test_request_context("/"):
+        page = app.index()
+    sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', page)
+    client = Client(middleware)
+    for source in sources:
+        client.get(source, headers={"Accept-Encoding": "gzip"}).close()
+    return len(sources)
+
+
 def make_server(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, **adjustments):
-    """A waitress server (not yet running) for the Dash app; port 0 picks a free port (server.effective_port)."""
+    """A waitress server (not yet running) for the Dash app; port 0 picks a free port (server.effective_port).
+    Its static bundles are compressed in the background meanwhile (prime)."""
     from waitress import create_server
+
+    from pages.background import background
 
     settings = {"threads": threads, "ident": "wuzhou", "asyncore_use_poll": True, "connection_limit": 500,
                 "channel_timeout": 120, "cleanup_interval": 30, **adjustments}
-    return create_server(ProductionMiddleware.of(app), host=host, port=port, **settings)
+    middleware = ProductionMiddleware.of(app)
+    background(lambda: prime(app, middleware), "gzip-prime")
+    return create_server(middleware, host=host, port=port, **settings)
 
 
 def serve_production(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, on_ready=None,
