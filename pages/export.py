@@ -5,13 +5,13 @@ masked from the query layer; every download is audited with its filters and row 
 and text cells a spreadsheet would run as a formula are neutralised in CSV and Excel.
 
 Downloads are links to an HTTP route (`DOWNLOAD`), not callback outputs: the browser saves the response
-natively, and the CSV streams (its first rows leave while the rest is written) instead of travelling base64
-inside a callback's JSON. The links carry the filters in their query string; the route checks them against
-the session's scope exactly as the callbacks do, and the gate lets only this page's roles reach it."""
+natively, and the people files stream (CSV here, Excel and Parquet in pages/streamed_files.py: the first rows
+leave while the rest is written) instead of travelling base64 inside a callback's JSON. The links carry the
+filters in their query string; the route checks them against the session's scope exactly as the callbacks do,
+and the gate lets only this page's roles reach it."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import unicodedata
 from urllib.parse import quote
@@ -26,6 +26,7 @@ from pages.components import area_options, coded_options, column, dropdown, grid
 from pages.context import REPORT_DAY, as_date
 from pages.i18n import t
 from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
+from pages.streamed_files import MAX_ROWS, fits_a_sheet, parquet_chunks, xlsx_chunks
 from queries.dashboard import LEVELS, METRICS, PERIOD_END
 from queries.figures import PERIOD_START
 
@@ -147,7 +148,8 @@ def register(app, ctx) -> None:
 
     def download(kind):
         """GET DOWNLOAD<kind>?<filters>: exactly the rows the page counts for these filters (the area figures for
-        geojson) as an attachment; 403 outside the caller's jurisdiction; one audit row with the row count."""
+        geojson) as an attachment; 403 outside the caller's jurisdiction; 422 for more rows than an Excel sheet
+        holds (before anything is sent: never a truncated workbook); one audit row with the row count."""
         lang = session.language()
         if kind not in KINDS:
             return flask.Response(status=404)
@@ -163,6 +165,9 @@ def register(app, ctx) -> None:
             body, count, name = _area_geojson(ctx, scope, filters, params["as_of"])
         else:
             frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
+            if kind == "xlsx" and not fits_a_sheet(frame):
+                return flask.Response(t("export.too_many_rows", lang, n=len(frame), most=MAX_ROWS - 1), 422,
+                                      mimetype="text/plain")
             body, count, name = _people_file(frame, kind), len(frame), f"wuzhou_loop_{params['as_of']}.{kind}"
         session.audit(ctx.state, "export", kind, {"filters": params, "rows": count})
         return flask.Response(body, content_type=KINDS[kind], headers={"Content-Disposition": attachment(name)})
@@ -193,16 +198,13 @@ def csv_chunks(frame: pd.DataFrame, rows: int = CSV_ROWS[0], most: int = CSV_ROW
 
 
 def _people_file(frame: pd.DataFrame, kind: str):
-    """The body of a people download: CSV streamed in chunks; Excel and Parquet built whole in memory (both
-    formats end with an index of what precedes it, so nothing can leave before the last row is written)."""
+    """The body of a people download, streamed in chunks: CSV, Excel (text cells neutralised as in the CSV;
+    the caller has checked the rows fit a sheet) or Parquet."""
     if kind == "csv":
         return csv_chunks(frame)
-    buffer = io.BytesIO()
     if kind == "xlsx":
-        neutralised(frame).to_excel(buffer, index=False, sheet_name="people", engine="xlsxwriter")
-    else:
-        frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
+        return xlsx_chunks(frame, prepare=neutralised)
+    return parquet_chunks(frame)
 
 
 def attachment(name: str) -> str:

@@ -255,6 +255,10 @@ TEXT: dict[str, dict[str, str]] = {
     "export.geojson": {"zh": "导出区域统计 GeoJSON", "en": "Areas as GeoJSON"},
     "export.note": {"zh": "导出内容与列表完全一致（脱敏）。", "en": "Exports hold exactly the listed rows (masked)."},
     "export.bad_filters": {"zh": "筛选条件无效。", "en": "The filters are not valid."},
+    "export.too_many_rows": {"zh": "符合条件的 {n:,} 行超过 Excel 工作表的上限（{most:,} 行），无法导出 Excel。"
+                                   "请缩小筛选范围，或导出 CSV、Parquet。",
+                             "en": "{n:,} rows match, more than an Excel sheet holds ({most:,}). Narrow the filters, "
+                                   "or download CSV or Parquet."},
     # -- checkpoints
     "checkpoints.title": {"zh": "联合检测站", "en": "Joint checkpoints"},
     "checkpoints.vehicles": {"zh": "查验车辆", "en": "Vehicles checked"},

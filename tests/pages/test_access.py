@@ -207,7 +207,7 @@ def test_hostile_cells_are_neutralised_and_csv_is_rfc_4180():
     assert [r[0] for r in back[1:]] == ["'=1+2", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", 'say "hi", ok',
                                         "line\nbreak", "plain"]
     assert '"say ""hi"", ok"' in text
-    xlsx = pd.read_excel(io.BytesIO(_people_file(frame, "xlsx")))
+    xlsx = pd.read_excel(io.BytesIO(b"".join(_people_file(frame, "xlsx"))))
     assert xlsx["name"].tolist()[:4] == ["'=1+2", "'+cmd", "'-2+3", "'@SUM(A1)"]
 
 

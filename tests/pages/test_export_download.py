@@ -1,6 +1,7 @@
 """The export's downloads over HTTP (GET /export/download/<kind>?<filters>, the links on the page): exactly the
-rows the page counts, as attachments (the CSV streamed), behind the login gate, refused outside the caller's
-jurisdiction or role, and each audited once with its row count."""
+rows the page counts, as attachments (CSV, Excel and Parquet streamed), behind the login gate, refused outside
+the caller's jurisdiction or role (and for Excel beyond a sheet's rows), and each audited once with its row
+count."""
 import datetime as dt
 import io
 import json
@@ -12,12 +13,15 @@ import pytest
 
 from auth import audit
 from auth.state import State
-from pages.export import DOWNLOAD, attachment, csv_chunks
+from pages import streamed_files
+from pages.export import DOWNLOAD, KINDS, attachment, csv_chunks
 from pages.gate import PUBLIC
+from pages.i18n import t
 from pages.people import EXPORT_COLUMNS, loop_people
 from queries.dashboard import METRICS
 from queries.runner import Scope
 from tests.pages.dash_client import account
+from tests.pages.test_streamed_files import assert_reads_back
 
 DAY = "2020-03-29"
 OWN, OTHER = "450403", "450405"            # the police user's district, another one
@@ -67,6 +71,7 @@ def test_every_format_holds_exactly_the_counted_rows(app, client, filters):
     assert list(text.columns) == list(excel.columns) == list(EXPORT_COLUMNS)
     shown = ["person_id", "name", "resident_id", "phone", "stage", "district_code", "community"]
     pd.testing.assert_frame_equal(excel[shown], text[shown])
+    assert_reads_back(bodies["xlsx"], parquet)            # every column, typed: numbers, dates, missing values
     assert text["person_id"].astype(int).tolist() == parquet["person_id"].tolist()
 
 
@@ -80,6 +85,32 @@ def test_csv_streams_rfc_4180_with_a_bom_and_is_never_stored(client):
     assert body.endswith(b"\r\n") and body.count(b"\n") == body.count(b"\r\n")      # CRLF, no bare LF
     phones = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig", dtype=str)["phone"].dropna()
     assert phones.str.contains(r"\*").any() and not phones.str.fullmatch(r"1[3-9]\d{9}").any()     # masked
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "parquet"])
+def test_excel_and_parquet_stream_too_and_are_never_stored(client, kind):
+    reply = client.http.get(url(kind, {}))
+    assert reply.status_code == 200 and reply.is_streamed and "Content-Length" not in reply.headers
+    assert reply.headers["Content-Type"] == KINDS[kind]
+    assert reply.headers["Cache-Control"] == "no-store" and "ETag" not in reply.headers
+    chunks = list(reply.response)
+    assert chunks[0][:4] == (b"PK\x03\x04" if kind == "xlsx" else b"PAR1") and len(chunks) > 2
+
+
+def test_more_rows_than_an_excel_sheet_are_refused_before_anything_is_sent(client, app_config, monkeypatch):
+    count = shown_count(client, {})
+    before = len(audit.recent(State(app_config.state_path), 100_000, "export"))
+    monkeypatch.setattr(streamed_files, "MAX_ROWS", count)        # the header row and `count` rows: one too many
+    reply = client.http.get(url("xlsx", {}))
+    assert reply.status_code == 422 and "Content-Disposition" not in reply.headers
+    assert int(reply.headers["Content-Length"]) == len(reply.get_data())         # a whole reply, not a stream
+    assert reply.mimetype == "text/plain"
+    assert reply.get_data(as_text=True) == t("export.too_many_rows", "zh", n=count, most=1_048_575)
+    assert len(audit.recent(State(app_config.state_path), 100_000, "export")) == before        # nothing exported
+    for kind in ("csv", "parquet"):                                                       # no limit there
+        assert client.http.get(url(kind, {})).status_code == 200
+    monkeypatch.setattr(streamed_files, "MAX_ROWS", count + 1)                            # exactly a sheet
+    assert len(pd.read_excel(io.BytesIO(client.http.get(url("xlsx", {})).get_data()), engine="openpyxl")) == count
 
 
 def test_geojson_holds_the_areas_below_the_chosen_one(client, synthetic_store):

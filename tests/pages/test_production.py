@@ -166,8 +166,8 @@ def test_versioned_assets_are_cached_long_others_revalidate(served):
 
 
 def test_downloads_stream_unbuffered_ungzipped_and_unstored(served, app_config):
-    """Through waitress: the export's CSV leaves in chunks as it is written (no Content-Length), is not gzipped
-    (which would hold it whole) nor given an ETag, and is never stored; Excel goes whole, also unstored."""
+    """Through waitress: the export's CSV, Excel and Parquet leave in chunks as they are written (no
+    Content-Length), are not gzipped (which would hold them whole) nor given an ETag, and are never stored."""
     from tests.pages.dash_client import PASSWORD, account
 
     port, _ = served
@@ -182,9 +182,11 @@ def test_downloads_stream_unbuffered_ungzipped_and_unstored(served, app_config):
     assert reply.getheader("Cache-Control") == "no-store" and reply.getheader("ETag") is None
     assert reply.getheader("Content-Disposition") == 'attachment; filename="wuzhou_loop_2020-03-29.csv"'
     assert data.startswith("\ufeffperson_id,".encode()) and data.count(b"\r\n") > 100
-    reply, data = analyst.request("GET", "/export/download/xlsx?as_of=2020-03-29")
-    assert reply.status == 200 and int(reply.getheader("Content-Length")) == len(data) and data[:2] == b"PK"
-    assert reply.getheader("Content-Encoding") is None and reply.getheader("Cache-Control") == "no-store"
+    for kind, magic in (("xlsx", b"PK\x03\x04"), ("parquet", b"PAR1")):
+        reply, data = analyst.request("GET", f"/export/download/{kind}?as_of=2020-03-29")
+        assert reply.status == 200 and reply.getheader("Transfer-Encoding") == "chunked" and data[:4] == magic
+        assert reply.getheader("Content-Length") is None and reply.getheader("Content-Encoding") is None
+        assert reply.getheader("Cache-Control") == "no-store" and reply.getheader("ETag") is None
 
 
 def test_middleware_passes_streams_through_as_they_come():
