@@ -146,13 +146,14 @@ def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
     return html.Div([person, group], className="plan", id="al-plan-card")
 
 
-def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str) -> html.Div:
-    """The plan card of one person (and of the batch they arrived with) for `scope` as of `as_of`; the
-    neighbourhood drill-down can show it beside the person card."""
+def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str, batches=None) -> html.Div:
+    """The plan card of one person (and of the batch they arrived with, from the batches of the scope
+    `batches`, default `scope`) for `scope` as of `as_of`; the neighbourhood drill-down shows it beside the
+    person card."""
     plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
     batch = None
     if plan and plan.get("batch_id"):
-        period = plans.batch_plans(ctx.query, scope, PERIOD_END)
+        period = plans.batch_plans(ctx.query, batches or scope, PERIOD_END)
         found = plans.batches_as_of(period[period["batch_id"] == plan["batch_id"]], as_of)   # its row only
         batch = found.iloc[0].to_dict() if len(found) else None
     return plan_card(plan, batch, lang)

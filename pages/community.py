@@ -3,6 +3,7 @@ map and in a list, a person card with the journey, its sources and the person's 
 a stated reason (police, audited), and contact / verification notes (police). Every person view is audited."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import dash
@@ -30,6 +31,7 @@ NOTE_ROLES = ("police",)
 GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
                 "doc_type", "country")
 CARD_FIELDS = ("name", "resident_id", "phone", "stage", "doc_type", "country", "community")
+BESIDE = ThreadPoolExecutor(4, thread_name_prefix="person-plan")   # a person's plan, queried beside the journey
 
 
 def default_community(ctx, scope) -> str | None:
@@ -221,10 +223,13 @@ def community_alerts(ctx, scope, code: str, date):
 def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
     """(person card with the journey and the person's alerts, the person's plan) for `scope` (masked unless it
     carries an unmask). The journey and the alerts carry no name, ID or phone: the masked scope's, cached (an
-    unmask reuses what the pick computed)."""
+    unmask reuses what the pick computed). The person's alerts and batch are cut from the caller's per-snapshot
+    alerts and batches (warmed), not computed anew for the community's township."""
     as_of = as_date(date)
+    caller = replace(session.current_scope(), reveal_person=None)      # per-snapshot frames: the caller's, warm
+    plan = BESIDE.submit(alerts.person_plan_panel, ctx, scope, person_id, as_of, lang, batches=caller)
     journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of)
-    found = alerts.scoped_alerts(ctx, replace(scope, reveal_person=None), as_of)
+    found = alerts.scoped_alerts(ctx, caller, as_of)
     mine = found[found["person_id"] == person_id]
     listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
                       f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
@@ -232,7 +237,7 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
              html.H4(t("nav.alerts", lang)),
              html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
                                                                                  className="muted")],
-            alerts.person_plan_panel(ctx, scope, person_id, as_of, lang))
+            plan.result())
 
 
 def _person(ctx, selected, code, date, roles=ROLES):
