@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_DAY = dt.date(2020, 3, 29)
+AGGREGATES = "leadership"          # the role area counts are computed for, whoever asks (ctx.metric)
 
 
 @dataclass(frozen=True)
@@ -188,11 +189,15 @@ class AppContext:
         return self.people_cache.peek(_people_key(scope, params))
 
     def metric(self, scope: Scope, level: str, metric: str) -> MetricTable:
-        """`metric` per area and day over the period, computed once per snapshot, scope and level."""
+        """`metric` per area and day over the period, computed once per snapshot, jurisdiction and level: counts
+        of areas depend on the jurisdiction only, not on the role asking (they carry no person), so every role
+        shares the table the warm-up computed for leadership."""
+        area = Scope(AGGREGATES, scope.district_code, scope.township_code)
+
         def compute(conn):
             name, params = metric_query(metric)
-            return MetricTable.of(run(conn, name, scope, level=level, **params))
-        return self.cache.get(("metric", scope, level, metric), compute)
+            return MetricTable.of(run(conn, name, area, level=level, **params))
+        return self.cache.get(("metric", area, level, metric), compute)
 
     def metric_on(self, scope: Scope, level: str, metric: str, as_of: dt.date, codes) -> np.ndarray:
         """The values of `metric` at the end of `as_of` for the areas `codes` of `level` (zero where none)."""
