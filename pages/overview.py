@@ -28,8 +28,8 @@ from pages import session
 from pages.components import card, chart, map_graph, section
 from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
-from pages.loop_map import (DAYS, POINT_LEVELS, case_rows, counted, funnel_leaks, inside, loop_as_of, metric_values,
-                            places, risk_counts, risk_scores)
+from pages.loop_map import (DAYS, POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
+                            metric_values, places, risk_counts, risk_scores)
 from queries.dashboard import LEVELS, METRICS, PERIOD_END
 from queries.figures import PERIOD_START
 
@@ -187,7 +187,7 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
 
 def warm(ctx, scope) -> None:
     """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
-    lists, every metric at every level, every day's cards, the loop's alerts and cases, every day's risk."""
+    lists, every metric at every level (the loop's alerts too), every day's cards, the cases, every day's risk."""
     ctx.headline_days()
     for level in LEVELS:
         ctx.query("areas", scope, level=level)
@@ -195,7 +195,8 @@ def warm(ctx, scope) -> None:
         for metric in METRICS:
             ctx.metric(scope, level, metric)
     ctx.headline(scope, REPORT_DAY)
-    counted(ctx, scope)
+    for level in ("all", *LEVELS):
+        alerts_table(ctx, scope, level)                 # the "alerts" metric, as the others
     case_rows(ctx, scope)
     risk_scores(ctx, scope, REPORT_DAY, every_day=True)
 
