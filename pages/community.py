@@ -31,7 +31,6 @@ NOTE_ROLES = ("police",)
 GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
                 "doc_type", "country")
 CARD_FIELDS = ("name", "resident_id", "phone", "stage", "doc_type", "country", "community")
-BESIDE = ThreadPoolExecutor(4, thread_name_prefix="person-plan")   # a person's plan, queried beside the journey
 
 
 def default_community(ctx, scope) -> str | None:
@@ -224,20 +223,23 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
     """(person card with the journey and the person's alerts, the person's plan) for `scope` (masked unless it
     carries an unmask). The journey and the alerts carry no name, ID or phone: the masked scope's, cached (an
     unmask reuses what the pick computed). The person's alerts and batch are cut from the caller's per-snapshot
-    alerts and batches (warmed), not computed anew for the community's township."""
+    alerts and batches (warmed), not computed anew for the community's township. The plan is queried in a
+    thread of its own (a fresh one per call: a pool's long-lived workers can be lost, and a lost worker would
+    leave the request waiting for ever)."""
     as_of = as_date(date)
     caller = replace(session.current_scope(), reveal_person=None)      # per-snapshot frames: the caller's, warm
-    plan = BESIDE.submit(alerts.person_plan_panel, ctx, scope, person_id, as_of, lang, batches=caller)
-    journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of)
-    found = alerts.scoped_alerts(ctx, caller, as_of)
-    mine = found[found["person_id"] == person_id]
-    listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
-                      f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
-    return ([*person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
-             html.H4(t("nav.alerts", lang)),
-             html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
-                                                                                 className="muted")],
-            plan.result())
+    with ThreadPoolExecutor(1, thread_name_prefix="person-plan") as beside:   # the plan, beside the journey
+        plan = beside.submit(alerts.person_plan_panel, ctx, scope, person_id, as_of, lang, batches=caller)
+        journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of)
+        found = alerts.scoped_alerts(ctx, caller, as_of)
+        mine = found[found["person_id"] == person_id]
+        listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
+                          f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
+        return ([*person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+                 html.H4(t("nav.alerts", lang)),
+                 html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
+                                                                                     className="muted")],
+                plan.result())
 
 
 def _person(ctx, selected, code, date, roles=ROLES):
