@@ -118,10 +118,7 @@ class MetricTable:
     @classmethod
     def of(cls, long: pd.DataFrame) -> MetricTable:
         """From (code, day, value) rows; days outside the period are ignored, missing ones are zero."""
-        codes = sorted(set(long["code"]))
-        values = np.zeros((len(codes), (PERIOD_END - PERIOD_START).days + 1), dtype=np.int64)
-        rows = pd.Index(codes).get_indexer(long["code"])
-        cols = (pd.to_datetime(long["day"]) - pd.Timestamp(PERIOD_START)).dt.days.to_numpy(dtype=np.int64)
+        codes, values, rows, cols = cls._cells(long)
         inside = (cols >= 0) & (cols < values.shape[1])
         values[rows[inside], cols[inside]] = long["value"].to_numpy()[inside]
         return cls(codes, values)
@@ -130,13 +127,19 @@ class MetricTable:
     def of_changes(cls, long: pd.DataFrame) -> MetricTable:
         """From (code, day, delta) rows: each day's value is the sum of the deltas up to it (changes before the
         period count from its first day, changes after it are ignored)."""
+        codes, values, rows, cols = cls._cells(long)
+        inside = cols < values.shape[1]
+        np.add.at(values, (rows[inside], np.maximum(cols[inside], 0)), long["delta"].to_numpy()[inside])
+        return cls(codes, values.cumsum(axis=1))
+
+    @staticmethod
+    def _cells(long: pd.DataFrame):
+        """(codes, a zero matrix of codes x period days, each row's code index, each row's day index)."""
         codes = sorted(set(long["code"]))
         values = np.zeros((len(codes), (PERIOD_END - PERIOD_START).days + 1), dtype=np.int64)
         rows = pd.Index(codes).get_indexer(long["code"])
         cols = (pd.to_datetime(long["day"]) - pd.Timestamp(PERIOD_START)).dt.days.to_numpy(dtype=np.int64)
-        inside = cols < values.shape[1]
-        np.add.at(values, (rows[inside], np.maximum(cols[inside], 0)), long["delta"].to_numpy()[inside])
-        return cls(codes, values.cumsum(axis=1))
+        return codes, values, rows, cols
 
     def on(self, as_of: dt.date, codes) -> np.ndarray:
         missing = len(self.values) - 1

@@ -18,17 +18,29 @@ def scopes(conn) -> list[Scope]:
             *[Scope("police", d, t) for d, t in townships]]
 
 
-def check_every_area(store, app_config, days=DAYS):
+def check_every_area(store, app_config, days=DAYS) -> None:
+    """Every area's cards on every day in `days`, read from the table, equal the headline query; the areas are
+    all the city's districts and townships, and the comparison covers every figure with values besides zero."""
     ctx = AppContext.create(store, app_config)
     conn = store.reader()
     ctx.headline_days()                                   # as the warm-up does: cards now read the table
-    for scope in scopes(conn):
+    assert ctx.cache.peek(("headline_days",)) is not None
+    areas = scopes(conn)
+    assert len(areas) == 1 + conn.execute("SELECT (SELECT count(*) FROM districts) + "
+                                          "(SELECT count(*) FROM townships)").fetchone()[0] > 8
+    compared, nonzero = 0, set()
+    for scope in areas:
         for as_of in days:
             want = headline(conn, scope, as_of)
             got = ctx.headline(scope, as_of)
             assert {f: got[f] for f in DAILY_FIGURES} == {f: want[f] for f in DAILY_FIGURES}, (scope, as_of)
             assert (got["checkpoint_vehicles"], got["checkpoint_persons"]) == \
                 (want["checkpoint_vehicles"], want["checkpoint_persons"]), (scope, as_of)
+            assert ("headline", scope, as_of) not in {k[1:] for k in ctx.cache._items}    # a lookup, not a query
+            compared += 1
+            nonzero |= {f for f in DAILY_FIGURES if want[f]}
+    assert compared == len(areas) * len(days)
+    assert {"abroad", "entered", "arrived", "in_quarantine", "released"} <= nonzero
 
 
 def test_every_area_and_day_equals_the_headline_query(synthetic_store, app_config):
