@@ -1,19 +1,26 @@
 // dist/plotly-wuzhou.min.js: one minified script defining window.Plotly. It does nothing when Plotly is
 // already defined, so the page's early <script async> and Dash's own loader can both ask for it.
+// dist/regenerator-runtime.min.js: the global regeneratorRuntime that Dash's scripts call, which the page
+// carries instead of Babel's whole polyfill (pages/page_scripts.py).
 const esbuild = require('esbuild');
 const inlineCss = require('esbuild-plugin-inline-css');
 
-esbuild.build({
-    entryPoints: ['plotly-wuzhou.js'],
-    outfile: 'dist/plotly-wuzhou.min.js',
-    format: 'iife',
-    globalName: 'Plotly',
-    bundle: true,
-    minify: true,
-    plugins: [inlineCss()],                       // maplibre-gl's stylesheet, injected by the script
-    define: {global: 'window', 'define.amd': 'false'},
-    banner: {js: 'if (!window.Plotly) {'},
-    footer: {js: '}'},
-    target: 'es2016',
-    logLevel: 'warning',
-}).catch(() => process.exit(1));
+const common = {bundle: true, minify: true, format: 'iife', target: 'es2016', logLevel: 'warning'};
+
+Promise.all([
+    esbuild.build({
+        ...common,
+        entryPoints: ['plotly-wuzhou.js'],
+        outfile: 'dist/plotly-wuzhou.min.js',
+        globalName: 'Plotly',
+        plugins: [inlineCss()],                       // maplibre-gl's stylesheet, injected by the script
+        define: {global: 'window', 'define.amd': 'false'},
+        banner: {js: 'if (!window.Plotly) {'},
+        footer: {js: '}'},
+    }),
+    esbuild.build({
+        ...common,
+        entryPoints: ['regenerator-runtime/runtime.js'],
+        outfile: 'dist/regenerator-runtime.min.js',
+    }),
+]).catch(() => process.exit(1));

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import dash
 
-from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, plotly_js, quarantine,
-                   session, shell)
+from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
+                   quarantine, session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 from pages.warmup import Warmup
@@ -18,7 +18,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     ctx = AppContext.create(store, config)
     app = dash.Dash(__name__, assets_folder=str(config.assets_dir), title=t("app.title"),
                     update_title=None, suppress_callback_exceptions=True, serve_locally=True)
-    plotly_js.install(app)
+    page_scripts.install(app)
     app.server.secret_key = config.secret_key
     app.server.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_HTTPONLY=True,
                              SESSION_COOKIE_SAMESITE="Strict")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from pages import plotly_js
+from pages import page_scripts
 from pages.production import LONG_CACHE, ProductionMiddleware, accepts_gzip, prime, serve_production
 
 PASSWORD = "Prod-test-2020"
@@ -126,7 +126,7 @@ def test_plotly_is_started_by_pages_built_and_revalidated(served):
     reply, data = client.request("GET", url)
     assert reply.status == 200 and reply.getheader("Content-Encoding") == "gzip"
     body = gzip.decompress(data)
-    assert body.startswith(b"if (!window.Plotly) {") and len(body) == plotly_js.BUILT.stat().st_size
+    assert body.startswith(b"if (!window.Plotly) {") and len(body) == page_scripts.BUILT.stat().st_size
     etag = reply.getheader("ETag")
     assert etag.startswith("W/")
     reply, data = client.request("GET", url, headers={"If-None-Match": etag})
@@ -134,6 +134,22 @@ def test_plotly_is_started_by_pages_built_and_revalidated(served):
     reply, _ = client.request("GET", url, headers={"If-None-Match": etag.removeprefix("W/"),
                                                    "Accept-Encoding": "identity"})
     assert reply.status == 304
+
+
+def test_pages_load_the_regenerator_runtime_instead_of_babels_polyfill(served):
+    """Dash's scripts need only regeneratorRuntime of Babel's polyfill: the page loads that (from bundle/) where
+    the polyfill's script was, before React and every component, at an address naming its digest (kept for a
+    year) and allowed by the Content-Security-Policy ('self': no inline script)."""
+    _, client = served
+    reply, data = client.request("GET", "/")
+    page = text(reply, data)
+    assert "polyfill" not in page
+    url = re.search(r'<script src="([^"]+/regenerator-runtime\.v1m[0-9a-f]{16}\.min\.js)"></script>', page).group(1)
+    assert page.index(url) < page.index("/deps/react@") < page.index("dash_renderer")
+    reply, data = client.request("GET", url)
+    assert reply.status == 200 and reply.getheader("Cache-Control") == LONG_CACHE
+    assert gzip.decompress(data) == page_scripts.RUNTIME.read_bytes()
+    assert b"regeneratorRuntime" in gzip.decompress(data)
 
 
 def test_the_index_pages_scripts_are_compressed_before_anyone_asks(app):
@@ -145,7 +161,7 @@ def test_the_index_pages_scripts_are_compressed_before_anyone_asks(app):
     assert fetched >= 5
     kept = len(middleware.gzip._items)
     assert kept >= 3 and middleware.gzip.size > 1_000_000          # plotly.js and the grid among them
-    assert gzip.decompress(middleware.gzip.compress(plotly_js.BUILT.read_bytes())).startswith(b"if (!window")
+    assert gzip.decompress(middleware.gzip.compress(page_scripts.BUILT.read_bytes())).startswith(b"if (!window")
     assert len(middleware.gzip._items) == kept                       # a hit: nothing compressed again
 
 
