@@ -14,7 +14,7 @@ $(STAMP): requirements.txt requirements-test.txt
 
 # plotly.js with only the traces the pages draw, and the regenerator runtime in place of Babel's polyfill
 # (pages/page_scripts.py), from the npm registry
-$(BUNDLE): bundle/package.json bundle/package-lock.json bundle/build.js bundle/plotly-wuzhou.js
+$(BUNDLE): bundle/package.json bundle/package-lock.json bundle/build.js bundle/plotly-wuzhou.js bundle/grid-on-demand.js
 	@command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm)
 	cd bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 

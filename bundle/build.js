@@ -1,7 +1,8 @@
 // dist/plotly-wuzhou.min.js: one minified script defining window.Plotly. It does nothing when Plotly is
 // already defined, so the page's early <script async> and Dash's own loader can both ask for it.
-// dist/regenerator-runtime.min.js: the global regeneratorRuntime that Dash's scripts call, which the page
-// carries instead of Babel's whole polyfill (pages/page_scripts.py).
+// dist/regenerator-runtime.min.js: the global regeneratorRuntime that Dash's scripts call, which pages load
+// instead of Babel's whole polyfill; dist/grid-on-demand.min.js: AG Grid's stand-in until a page shows a grid
+// (both: pages/page_scripts.py).
 const esbuild = require('esbuild');
 const inlineCss = require('esbuild-plugin-inline-css');
 
@@ -22,5 +23,10 @@ Promise.all([
         ...common,
         entryPoints: ['regenerator-runtime/runtime.js'],
         outfile: 'dist/regenerator-runtime.min.js',
+    }),
+    esbuild.build({
+        ...common,
+        entryPoints: ['grid-on-demand.js'],
+        outfile: 'dist/grid-on-demand.min.js',
     }),
 ]).catch(() => process.exit(1));

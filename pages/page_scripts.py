@@ -10,6 +10,9 @@
   scripts need only the global `regeneratorRuntime` (their compiled async helpers call it); the page loads
   that runtime in the polyfill's place (7 KB, from bundle/), at an address naming its digest, so browsers keep
   it for good (an inline script would need its own hash in the Content-Security-Policy, pages/gate.py).
+- AG Grid: its script (1.3 MB) would run on every page's first load, about 100 ms here, though only the
+  neighbourhood, export, alerts and quarantine pages show a grid. A small stand-in (bundle/grid-on-demand.js)
+  takes its place and fetches it when the first grid mounts.
 
 Without a build (`make`), Dash's own scripts are served as they are.
 """
@@ -24,37 +27,47 @@ import flask
 from dash.fingerprint import build_fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
-BUILT = ROOT / "bundle" / "dist" / "plotly-wuzhou.min.js"
-RUNTIME = ROOT / "bundle" / "dist" / "regenerator-runtime.min.js"
+DIST = ROOT / "bundle" / "dist"
+BUILT = DIST / "plotly-wuzhou.min.js"
+RUNTIME = DIST / "regenerator-runtime.min.js"
+GRID = DIST / "grid-on-demand.min.js"
 DASH_PATH = "_dash-component-suites/plotly/package_data/plotly.min.js"     # where dcc.Graph loads it from
-RUNTIME_PATH = "_dash-component-suites/wuzhou/regenerator-runtime.min.js"     # fingerprinted when served
+OWN_PATH = "_dash-component-suites/wuzhou/"                                 # our other scripts, fingerprinted
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+AG_GRID = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid\.[^"]*js)"></script>')
 
 log = logging.getLogger(__name__)
 
 
-def install(app, built: Path = BUILT, runtime: Path = RUNTIME) -> None:
-    """Start plotly.js from the page's head, serving the build at Dash's address, and load the regenerator
-    runtime in the polyfill's place, when they are built."""
+def install(app) -> None:
+    """Start plotly.js from the page's head, serving the build at Dash's address; load the regenerator runtime
+    in the polyfill's place and the grid's stand-in in the grid's, when they are built."""
     url = app.config.requests_pathname_prefix + DASH_PATH
     app.index_string = app.index_string.replace(
         "{%css%}", f'{{%css%}}\n        <script async src="{url}"></script>', 1)
-    if not (built.exists() and runtime.exists()):
-        log.warning("bundle/dist is not built (run `make`): serving Dash's full plotly.js and polyfill")
+    if not all(f.exists() for f in (BUILT, RUNTIME, GRID)):
+        log.warning("bundle/dist is not built (run `make`): serving Dash's own scripts")
         return
 
     def serve():            # revalidated by its ETag: the production middleware answers If-None-Match
-        return flask.send_file(built, mimetype="text/javascript", max_age=0, conditional=False)
+        return flask.send_file(BUILT, mimetype="text/javascript", max_age=0, conditional=False)
     app.server.add_url_rule(app.config.routes_pathname_prefix + DASH_PATH, "plotly_js", serve)
 
-    body = runtime.read_bytes()
-    path = build_fingerprint(RUNTIME_PATH, "1", hashlib.sha256(body).hexdigest()[:16])
-    app.server.add_url_rule(app.config.routes_pathname_prefix + path, "regenerator_runtime",
-                            lambda: flask.Response(body, mimetype="text/javascript"))
-    tag = f'<script src="{app.config.requests_pathname_prefix + path}"></script>'
+    runtime, stand_in = served(app, RUNTIME), served(app, GRID)
     index = app.interpolate_index
 
-    def without_polyfill(**parts):
-        parts["scripts"] = POLYFILL.sub(lambda _: tag, parts["scripts"], count=1)
+    def lighter(**parts):
+        scripts = POLYFILL.sub(lambda _: f'<script src="{runtime}"></script>', parts["scripts"], count=1)
+        parts["scripts"] = AG_GRID.sub(lambda grid: f'<script src="{stand_in}" data-grid="{grid.group(1)}"></script>',
+                                       scripts, count=1)
         return index(**parts)
-    app.interpolate_index = without_polyfill
+    app.interpolate_index = lighter
+
+
+def served(app, built: Path) -> str:
+    """Serve a built script at an address naming its digest (so browsers keep it for a year); that address."""
+    body = built.read_bytes()
+    path = build_fingerprint(OWN_PATH + built.name, "1", hashlib.sha256(body).hexdigest()[:16])
+    app.server.add_url_rule(app.config.routes_pathname_prefix + path, built.name,
+                            lambda: flask.Response(body, mimetype="text/javascript"))
+    return app.config.requests_pathname_prefix + path

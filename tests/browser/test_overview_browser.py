@@ -45,6 +45,8 @@ def test_loads_clean_and_draws_the_map(browser):
     wait_until(lambda: daily_last_day(browser), message="daily chart")
     assert severe_errors(browser) == []
     assert len(map_locations(browser)) == 7
+    fetched = browser.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [url for url in fetched if "/dash_ag_grid/" in url]      # no grid here: its script is not run
     screenshot(browser, "overview")
 
 

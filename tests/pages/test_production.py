@@ -152,6 +152,22 @@ def test_pages_load_the_regenerator_runtime_instead_of_babels_polyfill(served):
     assert b"regeneratorRuntime" in gzip.decompress(data)
 
 
+def test_pages_load_ag_grid_only_when_a_grid_mounts(served):
+    """AG Grid's script is not among a page's scripts: its stand-in (from bundle/) is, naming the real script
+    (fingerprinted, still served) that it fetches when a grid first mounts."""
+    _, client = served
+    reply, data = client.request("GET", "/")
+    page = text(reply, data)
+    stand_in, grid = re.search(r'<script src="([^"]+/grid-on-demand\.v1m[0-9a-f]{16}\.min\.js)" '
+                               r'data-grid="([^"]+/dash_ag_grid\.v[^"]+\.min\.js)"></script>', page).groups()
+    assert not re.search(r'<script src="[^"]*dash_ag_grid', page) and page.index(stand_in) < page.index("dash_renderer")
+    reply, data = client.request("GET", stand_in)
+    assert reply.status == 200 and reply.getheader("Cache-Control") == LONG_CACHE
+    assert gzip.decompress(data) == page_scripts.GRID.read_bytes() and b"window.dash_ag_grid" in gzip.decompress(data)
+    reply, data = client.request("GET", grid)
+    assert reply.status == 200 and b"window.dash_ag_grid=" in gzip.decompress(data)
+
+
 def test_the_index_pages_scripts_are_compressed_before_anyone_asks(app):
     """prime fetches every script the index page loads, so plotly.js and Dash's bundles are kept compressed
     before the first browser comes (a cold first load does not wait for gzip -9 of 3 MB)."""
