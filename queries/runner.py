@@ -120,7 +120,7 @@ def run(conn, name: str, scope: Scope, **params) -> pd.DataFrame:
 
 def frame(table: pa.Table) -> pd.DataFrame:
     """A result as pandas, read through Arrow: strings never become one Python object each (DuckDB's own
-    `.df()` makes them, which doubles the time of a list of a district's people at scale 100). The types are
+    `.df()` makes them, which nearly doubles the time of a district's list of people at scale 100). The types are
     `.df()`'s: dates and timestamps as datetime64[us], integers with NULLs as Int64."""
     table = table.cast(pa.schema([_in_us(f) for f in table.schema]))
     out = table.to_pandas()

@@ -2,6 +2,7 @@
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from queries.figures import PERIOD_START, headline
@@ -96,3 +97,19 @@ def test_journey_in_time_order_with_sources(synthetic_store):
     other_district = "450481" if quarantined["district_code"].iloc[0] != "450481" else "450403"
     assert run(conn, "person_journey", Scope("police", other_district), person=person, as_of=AS_OF).empty
     assert re.fullmatch(r".+\.csv", str(journey["file_name"].iloc[0]))
+
+
+def test_results_read_through_arrow_are_what_duckdb_df_gives(synthetic_store):
+    """run() reads results through Arrow (queries.runner.frame); the frame equals DuckDB's .df() of the same
+    query, types included: strings, dates and timestamps, floats and integers with NULLs among them."""
+    from queries.runner import PARAM, frame, render
+
+    conn = synthetic_store.reader()
+    sql = render("loop_people", people=True)
+    values = {**BASE, "scope_district": None, "scope_township": None, "reveal_person": None}
+    values = {k: v for k, v in values.items() if k in set(PARAM.findall(sql))}
+    expected = conn.execute(sql, values).df()
+    got = frame(conn.execute(sql, values).to_arrow_table())
+    assert len(got) > 100 and got["days_in_quarantine"].isna().any() and got["days_in_quarantine"].notna().any()
+    assert {str(t) for t in got.dtypes} >= {"str", "datetime64[us]", "Int64", "int64", "float64"}
+    pd.testing.assert_frame_equal(got, expected)
