@@ -12,8 +12,8 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
 
-# plotly.js with only the traces the pages draw, and the regenerator runtime in place of Babel's polyfill
-# (pages/page_scripts.py), from the npm registry
+# plotly.js with only the traces the pages draw, the regenerator runtime in place of Babel's polyfill and
+# AG Grid's stand-in (pages/page_scripts.py), from the npm registry
 $(BUNDLE): bundle/package.json bundle/package-lock.json bundle/build.js bundle/plotly-wuzhou.js bundle/grid-on-demand.js
 	@command -v npm >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm)
 	cd bundle && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build

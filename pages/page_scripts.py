@@ -53,13 +53,13 @@ def install(app) -> None:
         return flask.send_file(BUILT, mimetype="text/javascript", max_age=0, conditional=False)
     app.server.add_url_rule(app.config.routes_pathname_prefix + DASH_PATH, "plotly_js", serve)
 
-    runtime, stand_in = served(app, RUNTIME), served(app, GRID)
+    runtime = f'<script src="{served(app, RUNTIME)}"></script>'
+    stand_in = f'<script src="{served(app, GRID)}" data-grid="\\1"></script>'       # \1: the grid's own address
     index = app.interpolate_index
 
     def lighter(**parts):
-        scripts = POLYFILL.sub(lambda _: f'<script src="{runtime}"></script>', parts["scripts"], count=1)
-        parts["scripts"] = AG_GRID.sub(lambda grid: f'<script src="{stand_in}" data-grid="{grid.group(1)}"></script>',
-                                       scripts, count=1)
+        scripts = POLYFILL.sub(lambda _: runtime, parts["scripts"], count=1)
+        parts["scripts"] = AG_GRID.sub(stand_in, scripts, count=1)
         return index(**parts)
     app.interpolate_index = lighter
 
