@@ -87,20 +87,20 @@ def cmd_demo(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from ingest.run import files_for_channel, format_summary, ingest_files
+    from ingest.channels import CHANNELS
+    from ingest.run import format_summary, ingest_files, match_files
 
     store = _store(args)
     if not store.exists():
         print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
         return 2
-    try:
-        files = files_for_channel(args.channel, [Path(p) for p in args.files])
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    if args.channel not in CHANNELS:
+        print(f"unknown channel {args.channel!r}; channels: {', '.join(CHANNELS)}", file=sys.stderr)
         return 2
+    files, unmatched = match_files(args.channel, [Path(p) for p in args.files])
     summaries, errors = ingest_files(store, files)
-    print(format_summary(summaries, errors))
-    return 1 if errors else 0
+    print(format_summary(summaries, unmatched + errors))
+    return 1 if unmatched or errors else 0
 
 
 def cmd_figures(args) -> int:
