@@ -42,32 +42,48 @@ class FeedError(ValueError):
 class Parsed:
     """A file read as a feed: its header as found, how it maps, the records and the unreadable ones."""
     encoding: str
-    header: list[str]                                         # as in the file; JSON lines: the keys seen
+    header: list[str]                                         # as in the file; JSON lines: the feed's keys
     mapping: dict[str, str | None]                            # canonical column -> header (None: absent)
     extra: list[str]                                          # headers the feed does not declare
-    lines: list[int] = field(default_factory=list)
-    raws: list[str] = field(default_factory=list)
-    values: dict[str, list] = field(default_factory=dict)     # canonical column -> one value per record
+    lines: list[int] = field(default_factory=list)            # per readable record: its first line,
+    raws: list[str] = field(default_factory=list)             # its text,
+    rows: list[list] = field(default_factory=list)            # its cells, one per header
     rejects: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
         return len(self.lines) + len(self.rejects)
 
+    @property
+    def values(self) -> dict[str, list]:
+        """Canonical column -> one value per readable record (None where the file lacks the column)."""
+        columns = list(zip(*self.rows)) if self.rows else [()] * len(self.header)
+        index = {h: i for i, h in enumerate(self.header)}
+        return {name: list(columns[index[h]]) if h is not None else [None] * len(self.rows)
+                for name, h in self.mapping.items()}
+
+    def take(self, line: int, raw: str, cells: list) -> None:
+        """Keep a record, or reject it with the reason it cannot be read."""
+        width = len(self.header)
+        if len(cells) > width and not any(c and str(c).strip() for c in cells[width:]):
+            cells = cells[:width]                     # trailing empty cells: a spreadsheet's habit, no data
+        if len(cells) != width or "\x00" in raw or len(raw) > MAX_FIELD or \
+                (cells[0] or "").strip() == self.header[0]:
+            problem = _problem(cells, self.header)
+            if problem:
+                self.rejects.append((line, problem, raw[:MAX_FIELD]))
+                return
+        self.lines.append(line)
+        self.raws.append(raw)
+        self.rows.append(cells)
+
     def cut_off(self) -> Parsed:
         """The file ends inside a character: its last record, when read as good, is rejected."""
         if self.lines and (not self.rejects or self.lines[-1] > self.rejects[-1][0]):
+            self.rows.pop()
             self.rejects.append((self.lines.pop(), "unreadable row: cut off (the file ends inside a character)",
                                  self.raws.pop()))
-            for column in self.values.values():
-                column.pop()
         return self
-
-    def add(self, line: int, raw: str, row: dict[str, str | None]) -> None:
-        self.lines.append(line)
-        self.raws.append(raw)
-        for name, column in self.values.items():
-            column.append(row.get(name))
 
 
 def decode(path: Path) -> tuple[str, str, bool]:
@@ -131,9 +147,10 @@ def stage(conn: duckdb.DuckDBPyConnection, feed: Feed, parsed: Parsed) -> int:
         "line": pa.array([r[0] for r in parsed.rejects], pa.int64()),
         "reason": pa.array([r[1] for r in parsed.rejects], pa.string()),
         "raw": pa.array([r[2] for r in parsed.rejects], pa.string())})
+    values = parsed.values
     parsed_rows = pa.table({  # noqa: F841
         "line": pa.array(parsed.lines, pa.int64()), "raw": pa.array(parsed.raws, pa.string()),
-        **{raw_column(c.name).strip('"'): pa.array(parsed.values[c.name], pa.string()) for c in feed.columns}})
+        **{raw_column(c.name).strip('"'): pa.array(values[c.name], pa.string()) for c in feed.columns}})
     conn.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM parsed_rows")
     conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects AS SELECT * FROM parsed_rejects")
     return parsed.rows_read
@@ -159,7 +176,7 @@ def _start(feed: Feed, path: Path, encoding: str, header: list[str]) -> Parsed:
                " in the feeds file)" if extra else ""
         raise FeedError(f"{path.name}: {why}{hint}")
     mapping = {c.name: (c.source if c.source in clean else None) for c in feed.columns}
-    return Parsed(encoding, clean, mapping, extra, values={c.name: [] for c in feed.columns})
+    return Parsed(encoding, clean, mapping, extra)
 
 
 def _problem(cells: list[str | None], header: list[str]) -> str:
@@ -178,73 +195,38 @@ def _problem(cells: list[str | None], header: list[str]) -> str:
     return ""
 
 
-def _add_cells(parsed: Parsed, line: int, raw: str, cells: list[str | None]) -> None:
-    problem = _problem(cells, parsed.header)
-    if problem:
-        parsed.rejects.append((line, problem, raw[:MAX_FIELD]))
-        return
-    by_header = dict(zip(parsed.header, cells))
-    parsed.add(line, raw, {name: by_header[h] for name, h in parsed.mapping.items() if h is not None})
-
-
-class _Lines:
-    """The text's physical lines for csv.reader, remembering where the current record started."""
-
-    def __init__(self, text: str):
-        self._lines = io.StringIO(text, newline="")
-        self.number = 0
-        self.record: list[str] = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.number += 1
-        self.record.append(line)
-        return line
-
-    def take(self) -> tuple[int, str]:
-        """The first line number and the text of the record just read."""
-        start, text = self.number - len(self.record) + 1, "".join(self.record).rstrip("\r\n")
-        self.record = []
-        return start, text
-
-
 def _parse_csv(feed: Feed, path: Path) -> Parsed:
     text, encoding, cut = decode(path)
-    lines = _Lines(text)
-    reader = csv.reader(lines, delimiter=feed.delimiter, quotechar=feed.quote, strict=True,
-                        doublequote=feed.escape == feed.quote,
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=feed.delimiter, quotechar=feed.quote,
+                        strict=True, doublequote=feed.escape == feed.quote,
                         escapechar=None if feed.escape == feed.quote else feed.escape)
-    parsed = None
+    parsed, last, physical = None, 0, []
     while True:
         try:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            start, raw = lines.take()
-            if lines.number == start:                  # one broken record, not the file
-                if parsed is None:
-                    raise FeedError(f"{path.name}: the header line cannot be read ({exc})") from None
-                parsed.rejects.append((start, f"unreadable row: {exc}", raw[:MAX_FIELD]))
-                continue
-            if "end of data" in str(exc):
+        except csv.Error as exc:                        # the record from line last + 1 to reader.line_num
+            start, last = last + 1, reader.line_num
+            if start < last and "end of data" in str(exc):
                 raise FeedError(f"{path.name}: a quoted value opened on line {start} is never closed"
-                                f" ({lines.number - start + 1} lines to the end of the file):"
+                                f" ({last - start + 1} lines to the end of the file):"
                                 " the file cannot be read to its end") from None
-            raise FeedError(f"{path.name}: a quoted value runs from line {start} to line {lines.number}"
-                            f" ({exc}; a stray quote?): the file cannot be read") from None
-        start, raw = lines.take()
+            if start < last or parsed is None:
+                raise FeedError(f"{path.name}: lines {start}-{last} cannot be read ({exc}; a stray quote?):"
+                                " the file cannot be read") from None
+            physical = physical or io.StringIO(text, newline="").readlines()
+            parsed.rejects.append((start, f"unreadable row: {exc}", physical[start - 1].rstrip("\r\n")[:MAX_FIELD]))
+            continue
+        start, last = last + 1, reader.line_num
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue                                   # a blank line: no record
         if parsed is None:
             parsed = _start(feed, path, encoding, cells)
             continue
-        _add_cells(parsed, start, raw, cells)
-        if lines.number > start and parsed.rejects and parsed.rejects[-1][0] == start:
-            raise FeedError(f"{path.name}: a quoted value runs from line {start} to line {lines.number} and the"
+        parsed.take(start, feed.delimiter.join(cells), cells)
+        if last > start and parsed.rejects and parsed.rejects[-1][0] == start:
+            raise FeedError(f"{path.name}: a quoted value runs from line {start} to line {last} and the"
                             " record does not fit the header (a stray quote?): the file cannot be read")
     if parsed is None:
         raise FeedError(f"{path.name}: empty file, no header")
@@ -281,7 +263,7 @@ def _parse_xlsx(feed: Feed, path: Path) -> Parsed:
             parsed = _start(feed, path, "xlsx", [c or "" for c in cells])
             continue
         cells += [None] * (len(parsed.header) - len(cells))
-        _add_cells(parsed, line, ",".join(c or "" for c in cells), cells)
+        parsed.take(line, ",".join(c or "" for c in cells), cells)
     if parsed is None:
         raise FeedError(f"{path.name}: empty workbook, no header")
     return parsed
@@ -293,8 +275,7 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
     if text.lstrip().startswith("["):
         raise FeedError(f"{path.name}: a JSON array, not JSON lines (one object per line)")
     keys = [c.source for c in feed.columns]
-    parsed = Parsed(encoding, keys, {c.name: c.source for c in feed.columns}, [],
-                    values={c.name: [] for c in feed.columns})
+    parsed = Parsed(encoding, keys, {c.name: c.source for c in feed.columns}, [])
     seen: set[str] = set()
     for line, record in enumerate(text.split("\n"), start=1):
         record = record.strip()
@@ -308,12 +289,8 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
             parsed.rejects.append((line, f"unreadable row: malformed JSON ({exc})", record[:MAX_FIELD]))
             continue
         cells = [None if obj.get(k) is None else str(obj[k]) for k in keys]
-        problem = _problem(cells, keys)
-        if problem:
-            parsed.rejects.append((line, problem, record[:MAX_FIELD]))
-            continue
         seen.update(k for k, v in zip(keys, cells) if v is not None)
-        parsed.add(line, record, {c.name: v for c, v in zip(feed.columns, cells)})
+        parsed.take(line, record, cells)
     if parsed.rejects and not parsed.lines and len(parsed.rejects) == parsed.rows_read:
         raise FeedError(f"{path.name}: no line is a JSON object: not a JSON-lines file")
     missing = [c.source for c in feed.columns if c.required and c.source not in seen]
