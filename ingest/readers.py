@@ -174,6 +174,9 @@ def _start(feed: Feed, path: Path, encoding: str, header: list[str]) -> Parsed:
             f"declared column(s) {', '.join(absent)} absent"
         hint = f"; columns not declared for feed {feed.name}: {', '.join(extra)} (a renamed header? declare it" \
                " in the feeds file)" if extra else ""
+        others = [d for d in ";\t|," if d != feed.delimiter and len(clean) == 1 and d in clean[0]]
+        if others:
+            hint += f"; the header holds {others[0]!r}: is the delimiter {others[0]!r}, not {feed.delimiter!r}?"
         raise FeedError(f"{path.name}: {why}{hint}")
     mapping = {c.name: (c.source if c.source in clean else None) for c in feed.columns}
     return Parsed(encoding, clean, mapping, extra)
