@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from ingest.channels import Feed
@@ -46,9 +47,10 @@ class Parsed:
     mapping: dict[str, str | None]                            # canonical column -> header (None: absent)
     extra: list[str]                                          # headers the feed does not declare
     lines: list[int] = field(default_factory=list)            # per readable record: its first line,
-    raws: list[str] = field(default_factory=list)             # its text,
+    raws: list[str] | None = field(default_factory=list)      # its text (None: its cells joined by joiner),
     rows: list[list] = field(default_factory=list)            # its cells, one per header
     rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    joiner: str = ","
 
     @property
     def rows_read(self) -> int:
@@ -59,30 +61,44 @@ class Parsed:
         """Canonical column -> one value per readable record (None where the file lacks the column)."""
         columns = list(zip(*self.rows)) if self.rows else [()] * len(self.header)
         index = {h: i for i, h in enumerate(self.header)}
-        return {name: list(columns[index[h]]) if h is not None else [None] * len(self.rows)
+        return {name: columns[index[h]] if h is not None else [None] * len(self.rows)
                 for name, h in self.mapping.items()}
 
-    def take(self, line: int, raw: str, cells: list) -> None:
-        """Keep a record, or reject it with the reason it cannot be read."""
-        width = len(self.header)
-        if len(cells) > width and not any(c and str(c).strip() for c in cells[width:]):
-            cells = cells[:width]                     # trailing empty cells: a spreadsheet's habit, no data
-        if len(cells) != width or "\x00" in raw or len(raw) > MAX_FIELD or \
-                (cells[0] or "").strip() == self.header[0]:
+    def extend(self, lines: list[int], raws: list[str] | None, rows: list[list], values_clean: bool = False) -> None:
+        """Keep the records, rejecting each one that cannot be read with its reason. Only records that look
+        odd (another width, the header's first name, and unless `values_clean` a NUL or a long text) are
+        examined one by one, so a clean file of a million records costs a few list scans. raws=None: a
+        record's text is its cells joined (computed in DuckDB for the records kept)."""
+        width, first = len(self.header), self.header[0]
+        odd = [i for i, cells in enumerate(rows) if len(cells) != width or first in (cells[0] or "")]
+        if not values_clean:
+            raws = raws if raws is not None else [self.joiner.join(c or "" for c in cells) for cells in rows]
+            odd += [i for i, raw in enumerate(raws) if "\x00" in raw or len(raw) > MAX_FIELD]
+        refused = set()
+        for i in sorted(set(odd)):
+            cells = rows[i]
+            if len(cells) > width and not any(c and str(c).strip() for c in cells[width:]):
+                rows[i] = cells = cells[:width]       # trailing empty cells: a spreadsheet's habit, no data
             problem = _problem(cells, self.header)
             if problem:
-                self.rejects.append((line, problem, raw[:MAX_FIELD]))
-                return
-        self.lines.append(line)
-        self.raws.append(raw)
-        self.rows.append(cells)
+                refused.add(i)
+                raw = raws[i] if raws is not None else self.joiner.join(c or "" for c in cells)
+                self.rejects.append((lines[i], problem, raw[:MAX_FIELD]))
+        keep = [i for i in range(len(rows)) if i not in refused]
+        self.lines += [lines[i] for i in keep] if refused else lines
+        self.rows += [rows[i] for i in keep] if refused else rows
+        if raws is None or self.raws is None:
+            self.raws = None
+        else:
+            self.raws += [raws[i] for i in keep] if refused else raws
+        self.rejects.sort()
 
     def cut_off(self) -> Parsed:
         """The file ends inside a character: its last record, when read as good, is rejected."""
         if self.lines and (not self.rejects or self.lines[-1] > self.rejects[-1][0]):
-            self.rows.pop()
-            self.rejects.append((self.lines.pop(), "unreadable row: cut off (the file ends inside a character)",
-                                 self.raws.pop()))
+            cells = self.rows.pop()
+            raw = self.raws.pop() if self.raws is not None else self.joiner.join(c or "" for c in cells)
+            self.rejects.append((self.lines.pop(), "unreadable row: cut off (the file ends inside a character)", raw))
         return self
 
 
@@ -147,11 +163,19 @@ def stage(conn: duckdb.DuckDBPyConnection, feed: Feed, parsed: Parsed) -> int:
         "line": pa.array([r[0] for r in parsed.rejects], pa.int64()),
         "reason": pa.array([r[1] for r in parsed.rejects], pa.string()),
         "raw": pa.array([r[2] for r in parsed.rejects], pa.string())})
-    values = parsed.values
-    parsed_rows = pa.table({  # noqa: F841
-        "line": pa.array(parsed.lines, pa.int64()), "raw": pa.array(parsed.raws, pa.string()),
-        **{raw_column(c.name).strip('"'): pa.array(values[c.name], pa.string()) for c in feed.columns}})
-    conn.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM parsed_rows")
+    width, count = len(parsed.header), len(parsed.rows)
+    cells = pa.array(parsed.rows, pa.list_(pa.string())).flatten() if count else pa.array([], pa.string())
+    parsed_rows = pa.table({  # noqa: F841   one column per header: every width-th cell (one C++ conversion)
+        "line": pa.array(parsed.lines, pa.int64()),
+        **{f"c{j}": cells.take(np.arange(j, width * count, width)) for j in range(width)},
+        **({"raw": pa.array(parsed.raws, pa.string())} if parsed.raws is not None else {})})
+    index = {h: j for j, h in enumerate(parsed.header)}
+    raw = "raw" if parsed.raws is not None else \
+        f"concat_ws('{_q(parsed.joiner)}', {', '.join(f'c{j}' for j in range(width))})"
+    columns = [f"c{index[parsed.mapping[c.name]]} AS {raw_column(c.name)}" if parsed.mapping[c.name] is not None
+               else f"CAST(NULL AS VARCHAR) AS {raw_column(c.name)}" for c in feed.columns]
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT line, {raw} AS raw, {', '.join(columns)}"
+                 " FROM parsed_rows")
     conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects AS SELECT * FROM parsed_rejects")
     return parsed.rows_read
 
@@ -203,36 +227,43 @@ def _parse_csv(feed: Feed, path: Path) -> Parsed:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=feed.delimiter, quotechar=feed.quote,
                         strict=True, doublequote=feed.escape == feed.quote,
                         escapechar=None if feed.escape == feed.quote else feed.escape)
-    parsed, last, physical = None, 0, []
+    starts, rows, broken, last = [], [], [], 0      # each record's first line and cells; unreadable ones
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:
+                starts.append(last + 1)
+                last = reader.line_num
+                rows.append(cells)
             break
-        except csv.Error as exc:                        # the record from line last + 1 to reader.line_num
+        except csv.Error as exc:                    # the record from line last + 1 to reader.line_num
             start, last = last + 1, reader.line_num
             if start < last and "end of data" in str(exc):
                 raise FeedError(f"{path.name}: a quoted value opened on line {start} is never closed"
                                 f" ({last - start + 1} lines to the end of the file):"
                                 " the file cannot be read to its end") from None
-            if start < last or parsed is None:
+            if start < last or not rows:
                 raise FeedError(f"{path.name}: lines {start}-{last} cannot be read ({exc}; a stray quote?):"
                                 " the file cannot be read") from None
-            physical = physical or io.StringIO(text, newline="").readlines()
-            parsed.rejects.append((start, f"unreadable row: {exc}", physical[start - 1].rstrip("\r\n")[:MAX_FIELD]))
-            continue
-        start, last = last + 1, reader.line_num
-        if not cells or (len(cells) == 1 and not cells[0].strip()):
-            continue                                   # a blank line: no record
-        if parsed is None:
-            parsed = _start(feed, path, encoding, cells)
-            continue
-        parsed.take(start, feed.delimiter.join(cells), cells)
-        if last > start and parsed.rejects and parsed.rejects[-1][0] == start:
-            raise FeedError(f"{path.name}: a quoted value runs from line {start} to line {last} and the"
-                            " record does not fit the header (a stray quote?): the file cannot be read")
-    if parsed is None:
+            broken.append((start, f"unreadable row: {exc}"))
+    records = [i for i, cells in enumerate(rows) if len(cells) > 1 or (cells and cells[0].strip())]
+    if not records:
         raise FeedError(f"{path.name}: empty file, no header")
+    parsed = _start(feed, path, encoding, rows[records[0]])
+    if broken:
+        physical = io.StringIO(text, newline="").readlines()
+        parsed.rejects += [(line, why, physical[line - 1].rstrip("\r\n")[:MAX_FIELD]) for line, why in broken]
+    records = records[1:]
+    lines = [starts[i] for i in records]
+    cells = [rows[i] for i in records]
+    parsed.joiner = feed.delimiter
+    values_clean = "\x00" not in text and max(map(len, text.split("\n"))) <= MAX_FIELD
+    parsed.extend(lines, None, cells, values_clean)
+    position = {line: n for n, line in enumerate(starts)}
+    for line, _, _ in parsed.rejects:               # a rejected record over several lines: a stray quote
+        end = starts[position[line] + 1] - 1 if position.get(line, len(starts)) + 1 < len(starts) else last
+        if line in position and end > line:
+            raise FeedError(f"{path.name}: a quoted value runs from line {line} to line {end} and the record"
+                            " does not fit the header (a stray quote?): the file cannot be read")
     return parsed.cut_off() if cut else parsed
 
 
@@ -266,7 +297,7 @@ def _parse_xlsx(feed: Feed, path: Path) -> Parsed:
             parsed = _start(feed, path, "xlsx", [c or "" for c in cells])
             continue
         cells += [None] * (len(parsed.header) - len(cells))
-        parsed.take(line, ",".join(c or "" for c in cells), cells)
+        parsed.extend([line], [",".join(c or "" for c in cells)], [cells])
     if parsed is None:
         raise FeedError(f"{path.name}: empty workbook, no header")
     return parsed
@@ -293,7 +324,7 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
             continue
         cells = [None if obj.get(k) is None else str(obj[k]) for k in keys]
         seen.update(k for k, v in zip(keys, cells) if v is not None)
-        parsed.take(line, record, cells)
+        parsed.extend([line], [record], [cells])
     if parsed.rejects and not parsed.lines and len(parsed.rejects) == parsed.rows_read:
         raise FeedError(f"{path.name}: no line is a JSON object: not a JSON-lines file")
     missing = [c.source for c in feed.columns if c.required and c.source not in seen]
@@ -301,3 +332,7 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
         raise FeedError(f"{path.name}: missing key(s) {', '.join(missing)} in every record")
     parsed.extra = sorted({k for r in parsed.raws[:100] for k in json.loads(r)} - set(keys))
     return parsed.cut_off() if cut else parsed
+
+
+def _q(text: str) -> str:
+    return text.replace("'", "''")
