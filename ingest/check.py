@@ -102,7 +102,7 @@ def report(result: Preview) -> str:
                  f" {parsed.rows_read - result.accepted} rejected (before placement and identity)")
     lines.extend(f"  {n:>7}  {reason}" for reason, n in result.reasons.most_common())
     if result.examples:
-        lines.append(f"first rejected rows (line: reason | raw):")
+        lines.append("first rejected rows (line: reason | raw):")
         lines.extend(f"  {line}: {reason} | {(raw or '')[:120]}" for line, reason, raw in result.examples)
     lines.append("nothing was written to the store")
     return "\n".join(lines)
