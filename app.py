@@ -4,6 +4,7 @@
     python app.py demo            build the demo city's feeds and database
     python app.py ingest --channel hotel FILE...
     python app.py figures [--as-of 2020-03-29] [--json]
+    python app.py feeds check FILE [--channel C]
     python app.py boundaries import FILE --level communities --code-column CODE
 """
 from __future__ import annotations
@@ -87,20 +88,20 @@ def cmd_demo(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from ingest.run import files_for_channel, format_summary, ingest_files
+    from ingest.channels import CHANNELS
+    from ingest.run import format_summary, ingest_files, match_files
 
     store = _store(args)
     if not store.exists():
         print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
         return 2
-    try:
-        files = files_for_channel(args.channel, [Path(p) for p in args.files])
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    if args.channel not in CHANNELS:
+        print(f"unknown channel {args.channel!r}; channels: {', '.join(CHANNELS)}", file=sys.stderr)
         return 2
+    files, unmatched = match_files(args.channel, [Path(p) for p in args.files])
     summaries, errors = ingest_files(store, files)
-    print(format_summary(summaries, errors))
-    return 1 if errors else 0
+    print(format_summary(summaries, unmatched + errors))
+    return 1 if unmatched or errors else 0
 
 
 def cmd_figures(args) -> int:
@@ -109,9 +110,12 @@ def cmd_figures(args) -> int:
     from queries.figures import headline
     from queries.runner import Scope
 
-    path = Path(args.db)
-    if path.is_dir():
+    path = Path(args.db or args.store)
+    if path.is_dir() or not path.exists():
         from store.db import Store
+        if not Store(path).exists():
+            print(f"no database in {path}: run `python app.py demo` first", file=sys.stderr)
+            return 2
         conn = Store(path).reader()
     else:
         conn = duckdb.connect(str(path), read_only=True)
@@ -124,6 +128,15 @@ def cmd_figures(args) -> int:
         for key, value in figures.items():
             print(f"  {key:<{width}}  {value:>10,}")
     return 0
+
+
+def cmd_feeds(args) -> int:
+    from ingest.check import preview, report
+    from store.db import Store
+
+    result = preview(Path(args.file), args.channel, Store(args.store))
+    print(report(result))
+    return 1 if result.refused else 0
 
 
 def cmd_boundaries(args) -> int:
@@ -197,30 +210,41 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _global_options(default) -> argparse.ArgumentParser:
+    """--store and --feeds; every subcommand takes them too (default SUPPRESS keeps a value given before it)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--store", default=default(str(DEFAULT_STORE)), help="store folder (default: var/store)")
+    options.add_argument("--feeds", default=default(None),
+                         help="feeds file (default: config/feeds.toml, or $WUZHOU_FEEDS)")
+    return options
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
-    p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
+    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)",
+                                parents=[_global_options(lambda value: value)])
     p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
     sub = p.add_subparsers(dest="command")
-    s = sub.add_parser("serve", help="serve the dashboard (default command)")
+    add = lambda name, **kw: sub.add_parser(  # noqa: E731
+        name, parents=[_global_options(lambda value: argparse.SUPPRESS)], **kw)
+    s = add("serve", help="serve the dashboard (default command)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
     s.set_defaults(func=cmd_serve)
-    s = sub.add_parser("demo", help="write the demo city's feed files and build its database")
+    s = add("demo", help="write the demo city's feed files and build its database")
     s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")
     s.add_argument("--seed", type=int, default=2020)
     s.add_argument("--replace", action="store_true", help="replace an existing database")
     s.set_defaults(func=cmd_demo)
-    s = sub.add_parser("ingest", help="ingest channel files, one batch per file")
+    s = add("ingest", help="ingest channel files, one batch per file")
     s.add_argument("--channel", required=True)
     s.add_argument("files", nargs="+")
     s.set_defaults(func=cmd_ingest)
-    s = sub.add_parser("figures", help="print the headline figures")
-    s.add_argument("--db", default=str(DEFAULT_STORE), help="store folder or a .duckdb file")
+    s = add("figures", help="print the headline figures")
+    s.add_argument("--db", help="a .duckdb file or store folder instead of --store")
     s.add_argument("--as-of", default=REPORT_DATE)
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_figures)
-    s = sub.add_parser("users", help="add, disable, enable, reset and list users")
+    s = add("users", help="add, disable, enable, reset and list users")
     s.add_argument("action", choices=["add", "disable", "enable", "reset", "list"])
     s.add_argument("username", nargs="?")
     s.add_argument("--role", choices=["leadership", "police", "analyst", "admin"])
@@ -230,7 +254,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--state", help="application state file (default: app.sqlite beside the store)")
     s.set_defaults(func=cmd_users)
-    s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
+    s = add("feeds", help="check a file against the feeds file without writing anything")
+    s.add_argument("action", choices=["check"])
+    s.add_argument("file")
+    s.add_argument("--channel", help="the channel that sent it (default: the feed whose pattern matches)")
+    s.set_defaults(func=cmd_feeds)
+    s = add("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")
     s.add_argument("--level", required=True, choices=["districts", "townships", "communities"])
@@ -241,7 +270,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import os
+
+    from ingest.channels import FEEDS_ENV, FeedsFileError, active_feeds
+
     args = parser().parse_args(argv)
+    if args.feeds:
+        os.environ[FEEDS_ENV] = str(Path(args.feeds).resolve())
+    try:
+        active_feeds()                      # the feeds file is checked at start, whatever the command
+    except FeedsFileError as exc:
+        print(f"the feeds file is not valid:\n{exc}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

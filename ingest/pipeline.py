@@ -55,6 +55,13 @@ def raw_columns(feed: Feed) -> str:
     return ", ".join(raw_column(c.name) for c in feed.columns)
 
 
+def check_rows(conn, feed: Feed) -> None:
+    """Temp table `checked`: the staged rows of `raw` normalised, each with its reject reason ('' if valid)."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
+                 f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)}"
+                 f" FROM raw {lookups_sql(feed)} ORDER BY line")
+
+
 def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> BatchSummary:
     """Ingest one file in one transaction on a prepared read-write connection; return what happened."""
     summary = BatchSummary(path.name, feed.channel, feed.name)
@@ -71,9 +78,7 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
         step("read")
         summary.rows_read = load_raw(conn, feed, path)
         step("validate")
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
-                     f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)}"
-                     f" FROM raw {lookups_sql(feed)} ORDER BY line")
+        check_rows(conn, feed)
         step("place")
         place(conn, feed, geo)
         step("identity")
