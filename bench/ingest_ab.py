@@ -1,9 +1,9 @@
 """Ingest rows/s of one tree's code against another's, on the same demo files in the same minutes.
 
-    python bench/ingest_ab.py CODE_DIR STORE_DIR [FEEDS_DIR]
+    python bench/ingest_ab.py CODE_DIR STORE_DIR FEEDS_DIR
 
 CODE_DIR is a checkout of the project (this one, or `git archive <commit>` unpacked elsewhere); the script
-ingests the checkpoint list, then weeks 10-13 of vehicle checks, person checks, hotel and rail into a fresh
+ingests FEEDS_DIR's (a scale-1 demo's feed files) checkpoint list, then weeks 10-13 of vehicle checks, person checks, hotel and rail into a fresh
 store at STORE_DIR and prints rows/s per feed. Run two trees alternately several times on a shared machine
 and compare the best of each.
 """
@@ -12,8 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-CODE, STORE = Path(sys.argv[1]), Path(sys.argv[2])
-FEEDS = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("/work/main/var/demo/feeds-scale1-seed2020")
+CODE, STORE, FEEDS = (Path(arg) for arg in sys.argv[1:4])
 sys.path.insert(0, str(CODE))
 
 from geo.boundaries import load_boundaries  # noqa: E402
