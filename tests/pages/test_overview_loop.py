@@ -41,7 +41,7 @@ def loop_store(tmp_path_factory, boundaries):
         conn.execute("""
             INSERT INTO cases SELECT 'K' || q.person_id, q.person_id, CAST(q.start_at AS DATE) + 2,
                    CASE WHEN q.person_id % 2 = 0 THEN 'imported' ELSE 'local' END,
-                   q.community_code, q.township_code, q.district_code, 99
+                   q.community_code, q.township_code, q.district_code, 99, q.person_id
             FROM quarantines q WHERE q.person_id % 7 = 0""")
     return store
 

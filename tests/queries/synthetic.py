@@ -107,10 +107,10 @@ def _rows(boundaries, seed: int) -> dict[str, list[dict]]:
         for n in range(400 * (i + 1)):
             at = _t(rng, DAY0, 100)
             rows["checkpoint_vehicle_checks"].append({"checkpoint_id": cid, "checked_at": at, "plate": f"桂D{n:05d}",
-                                                      "occupants": 2, "batch_id": 8})
+                                                      "occupants": 2, "batch_id": 8, "line": n})
             if n % 3 == 0:
                 rows["checkpoint_person_checks"].append({"checkpoint_id": cid, "checked_at": at, "temperature": 36.6,
-                                                         "batch_id": 9})
+                                                         "batch_id": 9, "line": n})
     site = places.iloc[1]
     rows["quarantine_sites"].append({"site_id": "Q1", "name": "隔离酒店一", "kind": "hotel", "capacity": 200,
                                      "lon": site["pt"].x, "lat": site["pt"].y, "community_code": site["code"],
