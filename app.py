@@ -3,7 +3,7 @@
     python app.py                 serve the dashboard (builds the demo city on first run)
     python app.py demo            build the demo city's feeds and database
     python app.py ingest --channel hotel FILE...
-    python app.py figures [--as-of 2020-03-29] [--json]
+    python app.py figures [--as-of YYYY-MM-DD] [--json]
     python app.py boundaries import FILE --level communities --code-column CODE
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -21,7 +22,6 @@ VAR = ROOT / "var"
 DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
-REPORT_DATE = "2020-03-29"
 DEMO_MARKER = "DEMO"
 
 
@@ -107,6 +107,7 @@ def cmd_figures(args) -> int:
     import duckdb
 
     from queries.figures import headline
+    from queries.period import data_period
     from queries.runner import Scope
 
     path = Path(args.db)
@@ -115,12 +116,13 @@ def cmd_figures(args) -> int:
         conn = Store(path).reader()
     else:
         conn = duckdb.connect(str(path), read_only=True)
-    figures = headline(conn, Scope.whole_city(), dt.date.fromisoformat(args.as_of))
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else data_period(conn).latest
+    figures = headline(conn, Scope.whole_city(), as_of)
     if args.json:
-        print(json.dumps({"as_of": args.as_of, **figures}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of.isoformat(), **figures}, ensure_ascii=False, indent=2))
     else:
         width = max(map(len, figures))
-        print(f"as of {args.as_of} (end of day)")
+        print(f"as of {as_of} (end of day)")
         for key, value in figures.items():
             print(f"  {key:<{width}}  {value:>10,}")
     return 0
@@ -200,6 +202,7 @@ def cmd_serve(args) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
     p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
+    p.add_argument("--config", help="configuration folder: city.toml, policy.toml (default: $WUZHOU_CONFIG or config/)")
     p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("serve", help="serve the dashboard (default command)")
@@ -217,7 +220,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("figures", help="print the headline figures")
     s.add_argument("--db", default=str(DEFAULT_STORE), help="store folder or a .duckdb file")
-    s.add_argument("--as-of", default=REPORT_DATE)
+    s.add_argument("--as-of", help="YYYY-MM-DD (default: the latest day with data)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_figures)
     s = sub.add_parser("users", help="add, disable, enable, reset and list users")
@@ -242,6 +245,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.config:
+        os.environ["WUZHOU_CONFIG"] = str(Path(args.config).resolve())    # read by settings.py, here and in workers
     return args.func(args)
 
 

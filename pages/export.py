@@ -23,12 +23,11 @@ from dash import Input, Output, State, dcc, html
 from layers.areas import feature_collection
 from pages import session
 from pages.components import area_options, coded_options, column, dropdown, grid_block, paged_grid, purge_on, section
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import t
 from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
 from pages.streamed_files import MAX_ROWS, fits_a_sheet, parquet_chunks, xlsx_chunks
-from queries.dashboard import LEVELS, METRICS, PERIOD_END
-from queries.figures import PERIOD_START
+from queries.dashboard import LEVELS, METRICS
 
 PATH, NAME, NAV = "/export", "export", "nav.export"
 ROLES = ("police", "analyst")
@@ -55,7 +54,8 @@ def query_of(filters):
                            or text.get("district"))
     if scope is None:
         return None
-    params = {"since": as_date(text.get("since"), PERIOD_START), "as_of": as_date(text.get("as_of")),
+    period = ctx.period()
+    params = {"since": as_date(text.get("since"), period, period.start), "as_of": as_date(text.get("as_of"), period),
               "population": text.get("population") if text.get("population") in POPULATIONS else None,
               **{k: text.get(k) for k in ("community", "doc_type", "country", "channel")}}
     return scope, params
@@ -75,8 +75,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     return html.Div([
         section(t("export.filters", lang), html.Div([
             html.Div([html.Label(t("export.dates", lang)),
-                      dcc.DatePickerRange(id="ex-dates", start_date=PERIOD_START, end_date=REPORT_DAY,
-                                          min_date_allowed=PERIOD_START, max_date_allowed=PERIOD_END,
+                      dcc.DatePickerRange(id="ex-dates", start_date=ctx.period().start, end_date=ctx.period().latest,
+                                          min_date_allowed=ctx.period().start, max_date_allowed=ctx.period().end,
                                           display_format="YYYY-MM-DD", month_format="YYYY-MM",
                                           first_day_of_week=1)], className="filter wide"),
             filter_for("district", area_options(ctx.query("areas", scope, level="districts"))),
@@ -233,4 +233,4 @@ def warm(ctx, scope) -> None:
     (everyone in the loop in the scope from the period's start to the report day)."""
     ctx.query("filter_options", scope)
     ctx.query("areas", scope, level="districts")
-    loop_people(ctx, scope, as_of=REPORT_DAY)
+    loop_people(ctx, scope, as_of=ctx.period().latest)

@@ -9,7 +9,6 @@ import pandas as pd
 
 from pages.components import sort_of
 from pages.i18n import label_or_code
-from queries.figures import PERIOD_START
 
 POPULATIONS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released")
 SORTABLE = ("stage", "name", "doc_type", "country", "district", "township", "community", "channels",
@@ -20,7 +19,7 @@ EXPORT_COLUMNS = ("person_id", "name", "resident_id", "phone", "stage", "populat
                   "days_in_quarantine", "last_temperature", "last_checked_at", "channels")
 
 
-def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, population: str | None = None,
+def loop_people(ctx, scope, as_of: dt.date, since: dt.date = dt.date.min, population: str | None = None,
                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
                 channel: str | None = None, sort: list | None = None) -> pd.DataFrame:
     """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG Grid sort
