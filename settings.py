@@ -72,9 +72,13 @@ _CITY_PATHS = ("districts", "townships", "communities", "places")
 
 def city() -> City:
     """The city of config_dir()/city.toml, its file paths made absolute (relative to the directory)."""
+    return _city(config_dir())
+
+
+@functools.lru_cache(maxsize=8)
+def _city(base: Path) -> City:
     table = section("city.toml", "city", {**{k: str for k in ("name_zh", "name_en", "short_zh", "cnmaps_city")},
                                           **{k: str for k in _CITY_PATHS}})
-    base = config_dir()
     missing = [k for k in ("name_zh", "name_en", "cnmaps_city", *_CITY_PATHS[:3]) if k not in table]
     if missing:
         raise ConfigError(f"{base / 'city.toml'}: [city] lacks {', '.join(missing)}")
