@@ -4,9 +4,13 @@ resident IDs that carry them) are left as they are — people do not get younger
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
+
+from settings import ENV
 
 SHIFT = dt.timedelta(weeks=313)               # 2191 days, six years on the same weekday
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -84,3 +88,17 @@ def shift_config(source: Path, target: Path, shift: dt.timedelta = SHIFT) -> Pat
             lines = [line.replace('"../', f'"{source.resolve().parent}/') for line in lines]
         (target / file.name).write_text("".join(lines), encoding="utf-8")
     return target
+
+
+@contextmanager
+def configured(directory):
+    """Within: the configuration directory is `directory` (settings.ENV)."""
+    before = os.environ.get(ENV)
+    os.environ[ENV] = str(directory)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -15,26 +13,13 @@ from pages.context import day_index
 from queries.figures import headline
 from queries.period import data_period
 from queries.runner import Scope
-from settings import DEFAULT_DIR, ENV
+from settings import DEFAULT_DIR
 from tests.pages.dash_client import DashClient, account
 from tests.queries.synthetic import app_config  # noqa: F401  (fixture)
-from tests.shifted import SHIFT, shift_config, shift_file, shift_text
+from tests.shifted import SHIFT, configured, shift_config, shift_file, shift_text
 
 pytestmark = pytest.mark.slow
 DAYS = (dt.date(2020, 2, 20), dt.date(2020, 3, 29), dt.date(2020, 4, 30))
-
-
-@contextmanager
-def configured(directory):
-    before = os.environ.get(ENV)
-    os.environ[ENV] = str(directory)
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(ENV, None)
-        else:
-            os.environ[ENV] = before
 
 
 @pytest.fixture(scope="module")
