@@ -1,4 +1,4 @@
-"""梧州境外输入闭环管控态势图 — the single entry point: the app factory and the command line.
+"""境外输入闭环管控态势图 (closed-loop situation map) — the single entry point: the app factory and the command line.
 
     python app.py                 serve the dashboard (builds the demo city on first run)
     python app.py demo            build the demo city's feeds and database
@@ -200,7 +200,7 @@ def cmd_serve(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
+    p = argparse.ArgumentParser(prog="app.py", description="Closed-loop situation map (闭环管控态势图) of the configured city")
     p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
     p.add_argument("--config", help="configuration folder: city.toml, policy.toml (default: $WUZHOU_CONFIG or config/)")
     p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)

@@ -20,6 +20,7 @@ import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+import settings
 from layers.areas import feature_collection
 from pages import session
 from pages.components import area_options, coded_options, column, dropdown, grid_block, paged_grid, purge_on, section
@@ -42,6 +43,11 @@ GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district
                 "last_temperature", "channels", "resident_id", "phone")
 FILTERS = ("district", "township", "community", "population", "doc_type", "country", "channel")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def file_prefix() -> str:
+    """Downloads are named after the configured city (settings.city()): wuzhou_loop_2020-03-29.csv."""
+    return settings.city().name_en.lower().replace(" ", "_")
 
 
 def query_of(filters):
@@ -168,7 +174,7 @@ def register(app, ctx) -> None:
             if kind == "xlsx" and not fits_a_sheet(frame):
                 return flask.Response(t("export.too_many_rows", lang, n=len(frame), most=MAX_ROWS - 1), 422,
                                       mimetype="text/plain")
-            body, count, name = _people_file(frame, kind), len(frame), f"wuzhou_loop_{params['as_of']}.{kind}"
+            body, count, name = _people_file(frame, kind), len(frame), f"{file_prefix()}_loop_{params['as_of']}.{kind}"
         session.audit(ctx.state, "export", kind, {"filters": params, "rows": count})
         return flask.Response(body, content_type=KINDS[kind], headers={"Content-Disposition": attachment(name)})
     app.server.add_url_rule(DOWNLOAD + "<kind>", "export_download", download)
@@ -225,7 +231,7 @@ def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[str, int, str]:
     caller = session.current_scope()
     values = {m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}
     text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
-    return text, len(areas), f"wuzhou_{level}_{as_of}.geojson"
+    return text, len(areas), f"{file_prefix()}_{level}_{as_of}.geojson"
 
 
 def warm(ctx, scope) -> None:
