@@ -50,7 +50,7 @@ def file_prefix() -> str:
     return settings.city().name_en.lower().replace(" ", "_")
 
 
-def query_of(filters):
+def query_of(ctx, filters):
     """(scope, loop_people parameters) for the filters the browser sent, checked against the session's scope;
     None when the chosen area is outside the caller's jurisdiction (or the filters are malformed)."""
     if not isinstance(filters, dict):
@@ -121,7 +121,7 @@ def register(app, ctx) -> None:
         """The filters as one record (the grid and the downloads read it) and the number of matching people."""
         lang = session.language()
         filters = {"since": since, "as_of": as_of, **dict(zip(FILTERS, values))}
-        found = query_of(filters)
+        found = query_of(ctx, filters)
         if found is None:
             return filters, t("outside_scope", lang)
         scope, params = found
@@ -135,7 +135,7 @@ def register(app, ctx) -> None:
                   State("ex-filters", "data"))
     def rows(request, filters):
         """One block of rows, sorted as the grid asks, with the total so the grid knows where it ends."""
-        found = query_of(filters or {})
+        found = query_of(ctx, filters or {})
         if not isinstance(request, dict) or found is None:
             return {"rowData": [], "rowCount": 0}
         scope, params = found
@@ -161,7 +161,7 @@ def register(app, ctx) -> None:
             return flask.Response(status=404)
         filters = {k: flask.request.args.get(k) for k in ("since", "as_of", *FILTERS)}
         try:
-            found = query_of(filters)
+            found = query_of(ctx, filters)
         except ValueError:                                   # a date that is not one
             return flask.Response(t("export.bad_filters", lang), 400, mimetype="text/plain")
         if found is None:
