@@ -1,6 +1,7 @@
 """The demo's feed files and configuration moved in time by whole days: every date and date-time in CSV, JSON
 lines and XLSX (cells and serials) shifted, in the file's own format and encoding; birth dates (and the
-resident IDs that carry them) are left as they are — people do not get younger."""
+resident IDs that carry them, even written in groups as 450902 19630720 9603) are left as they are — people do
+not get younger."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ SHIFT = dt.timedelta(weeks=313)               # 2191 days, six years on the same
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DATES = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)" + _TIME
                     + r"|(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日"
-                    + r"|(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+                    + r"|(?<!\d)(?<!\d[\s-])((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)(?![\s-]\d{3})")  # not inside "450902 19630720 9603"
 _SERIAL = re.compile(r"<v>(\d{5}(?:\.\d+)?)</v>")
 _BIRTH = re.compile(r"birth_date\"?\s*[:=]\s*\"?$")
 
