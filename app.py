@@ -128,12 +128,25 @@ def cmd_figures(args) -> int:
     return 0
 
 
+def cmd_setup(args) -> int:
+    from geo.setup import set_up
+
+    store = _store(args)
+    if store.exists():
+        print(f"{store.root} already holds a database", file=sys.stderr)
+        return 2
+    b = set_up(store, VAR, args.seed)
+    print(f"{store.root}: {len(b.districts)} districts, {len(b.townships)} townships, {len(b.communities)} communities")
+    return 0
+
+
 def cmd_boundaries(args) -> int:
     from geo.boundaries import BoundaryError, import_boundaries
+    from geo.setup import geo_cache
 
     try:
         report = import_boundaries(Path(args.file), args.level, args.code_column, args.name_column,
-                                   cache_dir=GEO_CACHE)
+                                   cache_dir=geo_cache(VAR))
     except BoundaryError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -233,6 +246,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--state", help="application state file (default: app.sqlite beside the store)")
     s.set_defaults(func=cmd_users)
+    s = sub.add_parser("setup", help="create a store holding the configured city's geography (--config)")
+    s.add_argument("--seed", type=int, default=2020, help="seed of generated townships and communities")
+    s.set_defaults(func=cmd_setup)
     s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")
