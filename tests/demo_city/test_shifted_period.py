@@ -100,6 +100,6 @@ def test_every_page_shows_the_same_figures_on_the_shifted_days(demo_city, shifte
         before = pages_outputs(demo_city[0], app_config, tmp_path / "before", DAYS)
     with configured(config):
         after = pages_outputs(store, app_config, tmp_path / "after", [d + SHIFT for d in DAYS])
-    assert len(before) == len(after) == 9 * len(DAYS)
+    assert len(before) == len(after) == 10 * len(DAYS)
     for i, (want, got) in enumerate(zip(before, after)):
         assert shift_text(want) == got, i
