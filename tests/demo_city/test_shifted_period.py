@@ -82,7 +82,7 @@ def pages_outputs(store, app_config, tmp_path, days) -> list[str]:
                                    changed=["ov-drill.data"]).outputs)
         out.append(client.call("cp-cards.children", {"cp-date.date": day.isoformat()}).outputs)
         quarantine = client.call("qr-cards.children", {"qr-date.date": day.isoformat()}).outputs
-        out.append({k: v for k, v in quarantine.items() if k != "qr-calendar.figure"})
+        out.append(quarantine)
         alerts = client.call("al-counts.children", {"al-date.date": day.isoformat(), "al-kinds.value": [],
                                                     "al-states.value": ["new"], "al-layers.value": [],
                                                     "al-version.data": 0}, {"al-filters.data": None}).outputs
