@@ -1,10 +1,11 @@
-"""梧州境外输入闭环管控态势图 — the single entry point: the app factory and the command line.
+"""境外输入闭环管控态势图 (closed-loop situation map) — the single entry point: the app factory and the command line.
 
     python app.py                 serve the dashboard (builds the demo city on first run)
     python app.py demo            build the demo city's feeds and database
     python app.py ingest --channel hotel FILE...
-    python app.py figures [--as-of 2020-03-29] [--json]
+    python app.py figures [--as-of YYYY-MM-DD] [--json]
     python app.py feeds check FILE [--channel C]
+    python app.py setup [--config DIR]
     python app.py boundaries import FILE --level communities --code-column CODE
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -22,7 +24,6 @@ VAR = ROOT / "var"
 DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
-REPORT_DATE = "2020-03-29"
 DEMO_MARKER = "DEMO"
 
 
@@ -108,6 +109,7 @@ def cmd_figures(args) -> int:
     import duckdb
 
     from queries.figures import headline
+    from queries.period import data_period
     from queries.runner import Scope
 
     path = Path(args.db or args.store)
@@ -119,12 +121,13 @@ def cmd_figures(args) -> int:
         conn = Store(path).reader()
     else:
         conn = duckdb.connect(str(path), read_only=True)
-    figures = headline(conn, Scope.whole_city(), dt.date.fromisoformat(args.as_of))
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else data_period(conn).latest
+    figures = headline(conn, Scope.whole_city(), as_of)
     if args.json:
-        print(json.dumps({"as_of": args.as_of, **figures}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of.isoformat(), **figures}, ensure_ascii=False, indent=2))
     else:
         width = max(map(len, figures))
-        print(f"as of {args.as_of} (end of day)")
+        print(f"as of {as_of} (end of day)")
         for key, value in figures.items():
             print(f"  {key:<{width}}  {value:>10,}")
     return 0
@@ -139,12 +142,25 @@ def cmd_feeds(args) -> int:
     return 1 if result.refused else 0
 
 
+def cmd_setup(args) -> int:
+    from geo.setup import set_up
+
+    store = _store(args)
+    if store.exists():
+        print(f"{store.root} already holds a database", file=sys.stderr)
+        return 2
+    b = set_up(store, VAR, args.seed)
+    print(f"{store.root}: {len(b.districts)} districts, {len(b.townships)} townships, {len(b.communities)} communities")
+    return 0
+
+
 def cmd_boundaries(args) -> int:
     from geo.boundaries import BoundaryError, import_boundaries
+    from geo.setup import geo_cache
 
     try:
         report = import_boundaries(Path(args.file), args.level, args.code_column, args.name_column,
-                                   cache_dir=GEO_CACHE)
+                                   cache_dir=geo_cache(VAR))
     except BoundaryError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -211,16 +227,18 @@ def cmd_serve(args) -> int:
 
 
 def _global_options(default) -> argparse.ArgumentParser:
-    """--store and --feeds; every subcommand takes them too (default SUPPRESS keeps a value given before it)."""
+    """--store, --feeds and --config; every subcommand takes them too (default SUPPRESS keeps a value given before it)."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--store", default=default(str(DEFAULT_STORE)), help="store folder (default: var/store)")
     options.add_argument("--feeds", default=default(None),
                          help="feeds file (default: config/feeds.toml, or $WUZHOU_FEEDS)")
+    options.add_argument("--config", default=default(None),
+                         help="configuration folder: city.toml, policy.toml (default: $WUZHOU_CONFIG or config/)")
     return options
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)",
+    p = argparse.ArgumentParser(prog="app.py", description="Closed-loop situation map (闭环管控态势图) of the configured city",
                                 parents=[_global_options(lambda value: value)])
     p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
     sub = p.add_subparsers(dest="command")
@@ -241,7 +259,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ingest)
     s = add("figures", help="print the headline figures")
     s.add_argument("--db", help="a .duckdb file or store folder instead of --store")
-    s.add_argument("--as-of", default=REPORT_DATE)
+    s.add_argument("--as-of", help="YYYY-MM-DD (default: the latest day with data)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_figures)
     s = add("users", help="add, disable, enable, reset and list users")
@@ -259,6 +277,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--channel", help="the channel that sent it (default: the feed whose pattern matches)")
     s.set_defaults(func=cmd_feeds)
+    s = add("setup", help="create a store holding the configured city's geography (--config)")
+    s.add_argument("--seed", type=int, default=2020, help="seed of generated townships and communities")
+    s.set_defaults(func=cmd_setup)
     s = add("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")
@@ -275,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.channels import FEEDS_ENV, FeedsFileError, active_feeds
 
     args = parser().parse_args(argv)
+    if args.config:
+        os.environ["WUZHOU_CONFIG"] = str(Path(args.config).resolve())    # read by settings.py, here and in workers
     if args.feeds:
         os.environ[FEEDS_ENV] = str(Path(args.feeds).resolve())
     try:

@@ -196,8 +196,12 @@ def _feed(table: dict, index: int, where: _Lines, complain) -> Feed | None:
 
 
 def feeds_file() -> Path:
-    """The feeds file in use: WUZHOU_FEEDS when set, else config/feeds.toml."""
-    return Path(os.environ.get(FEEDS_ENV) or DEFAULT_FEEDS_FILE)
+    """The feeds file in use: WUZHOU_FEEDS when set, else feeds.toml of the configuration folder (settings),
+    else the demo's config/feeds.toml."""
+    from settings import config_dir
+
+    configured = config_dir() / "feeds.toml"
+    return Path(os.environ.get(FEEDS_ENV) or (configured if configured.exists() else DEFAULT_FEEDS_FILE))
 
 
 _loaded: dict[Path, tuple[Feed, ...]] = {}

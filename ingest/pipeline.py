@@ -21,7 +21,7 @@ from ingest.identity import doc_columns_sql, resolve
 from ingest.placement import CityGeo, place
 from ingest.readers import load_raw
 from ingest.records import apply_corrections, fields_sql, key_sql, match_stored
-from ingest.validate import MACROS, lookups_sql, normalise_sql, raw_column, reasons_sql
+from ingest.validate import lookups_sql, macros, normalise_sql, raw_column, reasons_sql
 from ingest.writers import ROW_RULES, render
 
 STAGES = ("read", "validate", "place", "records", "identity", "write")
@@ -55,7 +55,7 @@ def file_sha256(path: Path) -> str:
 
 def prepare(conn) -> None:
     """Define the validation macros on a read-write connection, once before its first file."""
-    conn.execute(MACROS)
+    conn.execute(macros())
 
 
 def raw_columns(feed: Feed) -> str:

@@ -8,7 +8,6 @@ Re-sent rows (the same event from the same person again) are not stored twice.
 from __future__ import annotations
 
 from ingest.channels import Feed
-from ingest.validate import DISTRICT_CODES
 
 CODES = ("community_code", "township_code", "district_code")
 
@@ -26,7 +25,7 @@ class _Columns(dict):
         if key == "home_codes":   # where the person lives, else where the event happened
             return ", ".join(f"coalesce(p.{c}, a.{c})" for c in CODES)
         if key == "districts":    # a registered resident's ID starts with the district of registration
-            return ", ".join(f"'{code}'" for code in DISTRICT_CODES)
+            return "SELECT code FROM districts"       # the city's, in the store
         if key == "time":
             return f"a.{self.feed.time_column}"
         if key == "place_name":   # what a person reads as the place: a named place, else the address

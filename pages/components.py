@@ -47,9 +47,11 @@ def dropdown(dropdown_id: str, options: list[dict], lang: str, **kwargs) -> dcc.
     return dcc.Dropdown(id=dropdown_id, options=options, labels=labels, **kwargs)
 
 
-def date_picker(picker_id: str, date, first, last) -> dcc.DatePickerSingle:
-    """A date picker with language-neutral formats (ISO dates, numeric months), weeks from Monday."""
-    return dcc.DatePickerSingle(id=picker_id, date=date, min_date_allowed=first, max_date_allowed=last,
+def date_picker(picker_id: str, period) -> dcc.DatePickerSingle:
+    """A date picker over the period (queries/period.py), at its latest day, with language-neutral formats (ISO
+    dates, numeric months), weeks from Monday."""
+    return dcc.DatePickerSingle(id=picker_id, date=period.latest, min_date_allowed=period.start,
+                                max_date_allowed=period.end,
                                 display_format="YYYY-MM-DD", month_format="YYYY-MM", first_day_of_week=1)
 
 

@@ -1,12 +1,14 @@
 """Every label of the UI, in Chinese (default) and English: one table, one lookup."""
 from __future__ import annotations
 
+import settings
+
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 
 TEXT: dict[str, dict[str, str]] = {
     # -- shell
-    "app.title": {"zh": "梧州市境外输入闭环管控态势图", "en": "Wuzhou closed-loop situation map"},
+    "app.title": {"zh": "{city}境外输入闭环管控态势图", "en": "{city} closed-loop situation map"},
     "app.subtitle": {"zh": "数据截至所选日期", "en": "figures as of the chosen date"},
     "nav.overview": {"zh": "态势总览", "en": "Situation overview"},
     "nav.community": {"zh": "社区研判", "en": "Neighbourhood"},
@@ -57,7 +59,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.action": {"zh": "操作", "en": "Action"},
     "col.target": {"zh": "对象", "en": "Target"},
     "col.outcome": {"zh": "结果", "en": "Outcome"},
-    "scope.city": {"zh": "梧州市", "en": "Wuzhou"},
+    "scope.city": {"zh": "{city}", "en": "{city}"},
     "as_of": {"zh": "截至", "en": "As of"},
     "generated": {"zh": "镇街、村（社区）边界为系统生成的示意边界，非官方边界。",
                   "en": "Township and community boundaries are generated for illustration, not official."},
@@ -91,8 +93,8 @@ TEXT: dict[str, dict[str, str]] = {
     "card.entered.def": {"zh": "自 1 月 20 日起有入境记录的本市户籍人员（均由属地公安联系）。",
                          "en": "Registered residents with a border entry since 20 January (each contacted by "
                                "local police)."},
-    "card.arrived": {"zh": "来（返）梧", "en": "Arrived in Wuzhou"},
-    "card.arrived.def": {"zh": "入境后 30 天内抵达梧州的人员（含非本市户籍），累计。",
+    "card.arrived": {"zh": "来（返）{abbr}", "en": "Arrived in {city}"},
+    "card.arrived.def": {"zh": "入境后 30 天内抵达{city_short}的人员（含非本市户籍），累计。",
                          "en": "People (residents or not) who arrived in the city within 30 days after a border "
                                "entry, cumulative."},
     "card.measures": {"zh": "已落实服务管理措施", "en": "With service measures"},
@@ -122,7 +124,7 @@ TEXT: dict[str, dict[str, str]] = {
     "metric.alerts": {"zh": "预警与脱管", "en": "Alerts and leaks"},
     "metric.risk": {"zh": "社区风险", "en": "Community risk"},
     "metric.risk.areas": {"zh": "中高风险村（社区）数", "en": "Communities at medium or high risk"},
-    "legend.alerts": {"zh": "未办结的回梧预警 + 脱管人次（超过环节时限：入境48小时未抵梧、抵梧6小时未隔离、"
+    "legend.alerts": {"zh": "未办结的回{abbr}预警 + 脱管人次（超过环节时限：入境48小时未抵{abbr}、抵{abbr}6小时未隔离、"
                             "满14天未解除、居家漏报体温），按所在区域计。",
                       "en": "Return alerts not closed + leaks (a stage deadline missed: not arrived 48 h after "
                             "entry, not quarantined 6 h after arrival, not released after day 14, a missed "
@@ -136,7 +138,7 @@ TEXT: dict[str, dict[str, str]] = {
     "points.latest": {"zh": "最近", "en": "latest"},
     "points.def": {"zh": "预警、病例图层按村（社区）汇总：只显示地点、类型、日期和数量。",
                    "en": "Alert and case layers are counted per community: place, kind, date and count only."},
-    "funnel.leaks.def": {"zh": "脱管 = 超过下一环节时限的人数（入境48小时未抵梧、抵梧6小时未隔离、满14天+1天未解除）。",
+    "funnel.leaks.def": {"zh": "脱管 = 超过下一环节时限的人数（入境48小时未抵{abbr}、抵{abbr}6小时未隔离、满14天+1天未解除）。",
                          "en": "Leaks = people who missed the next stage's deadline (arrive within 48 h of entry, "
                                "quarantine within 6 h of arrival, release by day 14 + 1)."},
     "classes": {"zh": "分级", "en": "Classes"},
@@ -161,7 +163,7 @@ TEXT: dict[str, dict[str, str]] = {
     "funnel": {"zh": "闭环流程", "en": "The closed loop"},
     "funnel.abroad": {"zh": "境外未归", "en": "Abroad"},
     "funnel.entered": {"zh": "已入境", "en": "Entered"},
-    "funnel.arrived": {"zh": "来（返）梧", "en": "Arrived"},
+    "funnel.arrived": {"zh": "来（返）{abbr}", "en": "Arrived"},
     "funnel.quarantined": {"zh": "已隔离", "en": "Quarantined"},
     "funnel.released": {"zh": "解除隔离", "en": "Released"},
     "funnel.def": {"zh": "已隔离 = 正在隔离 + 解除隔离。", "en": "Quarantined = in quarantine now + released."},
@@ -171,7 +173,7 @@ TEXT: dict[str, dict[str, str]] = {
     "stage": {"zh": "阶段", "en": "Stage"},
     "stage.abroad": {"zh": "境外未归", "en": "Abroad"},
     "stage.entered": {"zh": "已入境", "en": "Entered"},
-    "stage.arrived": {"zh": "已抵梧", "en": "Arrived"},
+    "stage.arrived": {"zh": "已抵{abbr}", "en": "Arrived"},
     "stage.measures": {"zh": "已落实措施", "en": "With measures"},
     "stage.in_quarantine": {"zh": "隔离中", "en": "In quarantine"},
     "stage.released": {"zh": "已解除隔离", "en": "Released"},
@@ -230,7 +232,7 @@ TEXT: dict[str, dict[str, str]] = {
     "person.source": {"zh": "来源", "en": "Source"},
     "step.abroad": {"zh": "出境", "en": "Left the country"},
     "step.entered": {"zh": "入境（口岸）", "en": "Port of entry"},
-    "step.arrived": {"zh": "抵达梧州", "en": "Arrived in Wuzhou"},
+    "step.arrived": {"zh": "抵达{city_short}", "en": "Arrived in {city}"},
     "step.transfer": {"zh": "转运", "en": "Transfer"},
     "step.quarantine": {"zh": "开始隔离", "en": "Quarantine started"},
     "step.released": {"zh": "解除隔离", "en": "Released"},
@@ -312,12 +314,12 @@ TEXT: dict[str, dict[str, str]] = {
                          "en": "Select an alert to see its plan and history."},
     "alerts.history": {"zh": "处置记录", "en": "History"},
     "alerts.history.none": {"zh": "尚无处置记录。", "en": "No steps taken yet."},
-    "alerts.generated_note": {"zh": "回梧预警在数据入库时自动触发；脱管（超时）与发热预警按所选日期计算。",
+    "alerts.generated_note": {"zh": "回{abbr}预警在数据入库时自动触发；脱管（超时）与发热预警按所选日期计算。",
                               "en": "Return alerts are raised when data is ingested; leaks (deadlines missed) and "
                                     "fevers are computed as of the chosen date."},
-    "alerts.kind.return": {"zh": "回梧预警", "en": "Returned to Wuzhou"},
-    "alerts.kind.leak_arrival": {"zh": "入境超48小时未抵梧", "en": "Not arrived 48 h after entry"},
-    "alerts.kind.leak_quarantine": {"zh": "抵梧超6小时未隔离", "en": "Not quarantined 6 h after arrival"},
+    "alerts.kind.return": {"zh": "回{abbr}预警", "en": "Returned to {city}"},
+    "alerts.kind.leak_arrival": {"zh": "入境超48小时未抵{abbr}", "en": "Not arrived 48 h after entry"},
+    "alerts.kind.leak_quarantine": {"zh": "抵{abbr}超6小时未隔离", "en": "Not quarantined 6 h after arrival"},
     "alerts.kind.leak_release": {"zh": "隔离超期未解除", "en": "Quarantine overdue"},
     "alerts.kind.leak_temperature": {"zh": "居家隔离漏报体温", "en": "Missed temperature report"},
     "alerts.kind.fever": {"zh": "体温异常（≥37.3℃）", "en": "Fever (≥ 37.3 °C)"},
@@ -336,8 +338,8 @@ TEXT: dict[str, dict[str, str]] = {
     "alerts.action.reopen": {"zh": "重新打开", "en": "Reopen"},
     "alerts.reason.in_quarantine": {"zh": "已落实集中隔离", "en": "In quarantine"},
     "alerts.reason.home_monitoring": {"zh": "已落实居家观察", "en": "Home monitoring in place"},
-    "alerts.reason.left_city": {"zh": "已离梧", "en": "Left the city"},
-    "alerts.reason.not_returned": {"zh": "核实未回梧", "en": "Verified: not in the city"},
+    "alerts.reason.left_city": {"zh": "已离{abbr}", "en": "Left the city"},
+    "alerts.reason.not_returned": {"zh": "核实未回{abbr}", "en": "Verified: not in the city"},
     "alerts.reason.false_match": {"zh": "身份误匹配", "en": "Wrong identity match"},
     "alerts.reason.duplicate": {"zh": "重复预警", "en": "Duplicate"},
     "alerts.reason.resolved": {"zh": "问题已整改", "en": "Resolved"},
@@ -369,7 +371,7 @@ TEXT: dict[str, dict[str, str]] = {
     "risk.level.high": {"zh": "高风险", "en": "High"},
     "risk.score": {"zh": "风险分", "en": "Score"},
     "risk.none": {"zh": "无风险因素", "en": "No risk factor"},
-    "risk.factor.arrivals": {"zh": "近14天境外来梧", "en": "Arrived from abroad, 14 days"},
+    "risk.factor.arrivals": {"zh": "近14天境外来{abbr}", "en": "Arrived from abroad, 14 days"},
     "risk.factor.home_quarantine": {"zh": "居家隔离中", "en": "In home quarantine"},
     "risk.factor.open_alerts": {"zh": "未办结预警", "en": "Alerts not closed"},
     "risk.factor.leaks": {"zh": "近14天脱管环节", "en": "Leaks, 14 days"},
@@ -381,13 +383,13 @@ TEXT: dict[str, dict[str, str]] = {
     "plan.person": {"zh": "一人一方案", "en": "Plan for the person"},
     "plan.batch": {"zh": "一批一方案", "en": "Plan for the batch"},
     "plan.entry": {"zh": "入境", "en": "Entry"},
-    "plan.arrival": {"zh": "抵梧", "en": "Arrival"},
+    "plan.arrival": {"zh": "抵{abbr}", "en": "Arrival"},
     "plan.transfer": {"zh": "转运", "en": "Transfer"},
     "plan.quarantine": {"zh": "隔离", "en": "Quarantine"},
     "plan.release_due": {"zh": "满14天解除日", "en": "Day-14 release"},
     "plan.team": {"zh": "责任单位", "en": "Responsible unit"},
     "plan.next": {"zh": "下一环节与时限", "en": "Next step and deadline"},
-    "plan.next.arrive": {"zh": "抵梧", "en": "Arrive in the city"},
+    "plan.next.arrive": {"zh": "抵{abbr}", "en": "Arrive in the city"},
     "plan.next.quarantine": {"zh": "落实隔离", "en": "Go into quarantine"},
     "plan.next.release": {"zh": "期满解除", "en": "Be released"},
     "plan.next.done": {"zh": "闭环完成", "en": "Loop closed"},
@@ -434,7 +436,19 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
     """The label `key` in `lang` (falling back to Chinese), formatted with `values`."""
     entry = TEXT[key]
     text = entry.get(lang) or entry[DEFAULT]
+    if "{city" in text or "{abbr}" in text:
+        text = _with_city(text, lang)
     return text.format(**values) if values else text
+
+
+def _with_city(text: str, lang: str) -> str:
+    """`text` with the configured city's names (settings.city()) in place of {city}, {city_short}, {abbr}."""
+    city = settings.city()
+    names = {"{city}": city.name_zh if lang == "zh" else city.name_en, "{abbr}": city.short_zh,
+             "{city_short}": city.name_zh.removesuffix("市") if lang == "zh" else city.name_en}
+    for placeholder, name in names.items():
+        text = text.replace(placeholder, name)
+    return text
 
 
 def labelled_words(text: str, lang: str, prefixes=("doc", "kind", "verification", "transport")) -> str:

@@ -26,12 +26,11 @@ from layers.classes import METHODS, classify
 from loop import alerts, risk
 from pages import session
 from pages.components import card, chart, map_graph, section
-from pages.context import REPORT_DAY, day, day_index
+from pages.context import day, day_index
 from pages.i18n import t
-from pages.loop_map import (DAYS, POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
+from pages.loop_map import (POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
                             metric_values, places, risk_counts, risk_scores)
-from queries.dashboard import LEVELS, METRICS, PERIOD_END
-from queries.figures import PERIOD_START
+from queries.dashboard import LEVELS, METRICS
 
 PATH, NAME, NAV = "/", "overview", "nav.overview"
 ROLES = ("leadership", "police", "analyst")
@@ -42,9 +41,16 @@ SHOWN_LAYERS = ("checkpoints", "sites")                                         
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
 
 
-def as_of_day(value) -> dt.date:
+def as_of_day(ctx, value) -> dt.date:
     """The as-of slider's day (context.day), kept inside the period whatever the browser sends."""
-    return day(min(max(int(value or 0), 0), DAYS - 1))
+    return ctx.period().clamp(day(value))
+
+
+def slider_marks(period) -> dict[int, str]:
+    """The slider's marks: the first and last day, and the first of at most 6 months between."""
+    firsts = [d for d in period.dates() if d.day == 1 and period.start < d < period.end]
+    shown = [period.start, *firsts[::-(-len(firsts) // 6) or 1], period.end]
+    return {day_index(d): d.strftime("%m-%d" if period.days <= 366 else "%Y-%m-%d") for d in shown}
 
 
 # ------------------------------------------------------------------------------------------ map data
@@ -118,8 +124,9 @@ def map_data(ctx, scope, path: list[str], metric: str, as_of, method: str, lang:
 def static_traces(ctx, scope, path, lang, shown) -> list:
     """Checkpoints and quarantine sites inside the current area, named on hover (they only change with the
     area, so a date change never has to send them)."""
-    cps = inside(ctx.checkpoint_totals(scope, PERIOD_END), path)
-    sites = inside(ctx.query("quarantine_sites", scope, as_of=PERIOD_END), path)
+    end = ctx.period().end
+    cps = inside(ctx.checkpoint_totals(scope, end), path)
+    sites = inside(ctx.query("quarantine_sites", scope, as_of=end), path)
     labels = (t("layer.checkpoints", lang), t("checkpoints.vehicles", lang), t("checkpoints.persons", lang))
     return [points.checkpoints(cps, labels, visible="checkpoints" in shown, volumes=False).to_plotly_json(),
             points.quarantine_sites(sites, t("layer.sites", lang), visible="sites" in shown,
@@ -148,7 +155,7 @@ def dated_traces(ctx, scope, path, lang, shown, as_of, only=DATED_LAYERS) -> dic
     return traces
 
 
-def point_traces(ctx, scope, path, lang, shown, as_of=REPORT_DAY) -> list:
+def point_traces(ctx, scope, path, lang, shown, as_of) -> list:
     """Every point layer of the map (POINT_LAYERS, in order) as plain trace dicts, those in `shown` visible; a
     hidden dated layer goes empty (nothing computed or sent until it is shown: showing it resends the layers)."""
     dated = dated_traces(ctx, scope, path, lang, shown, as_of, only=[n for n in DATED_LAYERS if n in shown])
@@ -194,11 +201,12 @@ def warm(ctx, scope) -> None:
     for level in ("all", *LEVELS):
         for metric in METRICS:
             ctx.metric(scope, level, metric)
-    ctx.headline(scope, REPORT_DAY)
+    latest = ctx.period().latest
+    ctx.headline(scope, latest)
     for level in ("all", *LEVELS):
         alerts_table(ctx, scope, level)                 # the "alerts" metric, as the others
     case_rows(ctx, scope)
-    risk_scores(ctx, scope, REPORT_DAY, every_day=True)
+    risk_scores(ctx, scope, latest, every_day=True)
 
 
 # ------------------------------------------------------------------------------------------ layout
@@ -206,19 +214,19 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     scope = session.current_scope()
     ctx.warm(scope)
     path = home_path(scope)
-    figure, legend_rows = map_figure(ctx, scope, path, "abroad", REPORT_DAY, "quantile", SHOWN_LAYERS, lang)
-    last = day_index(PERIOD_END)
-    marks = {day_index(d): d.strftime("%m-%d") for d in (PERIOD_START, *(PERIOD_START.replace(month=m, day=1)
-                                                                        for m in (2, 3, 4)), PERIOD_END)}
+    period = ctx.period()
+    figure, legend_rows = map_figure(ctx, scope, path, "abroad", period.latest, "quantile", SHOWN_LAYERS, lang)
     return html.Div([
         dcc.Store(id="ov-drill", data={"path": path, "selected": None}),
         dcc.Interval(id="ov-tick", interval=900, disabled=True),
         html.Div([
             html.Button(t("play", lang), id="ov-play", className="button", **{"data-pause": t("pause", lang),
                                                                              "data-play": t("play", lang)}),
-            html.Div(dcc.Slider(id="ov-day", min=0, max=last, step=1, value=day_index(REPORT_DAY), marks=marks,
-                                allow_direct_input=False, updatemode="mouseup"), className="slider"),
-            html.Div([t("as_of", lang), " ", html.Strong(REPORT_DAY.isoformat(), id="ov-day-label")],
+            html.Div(dcc.Slider(id="ov-day", min=day_index(period.start), max=day_index(period.end), step=1,
+                                value=day_index(period.latest),
+                                marks=slider_marks(period), allow_direct_input=False, updatemode="mouseup"),
+                     className="slider"),
+            html.Div([t("as_of", lang), " ", html.Strong(period.latest.isoformat(), id="ov-day-label")],
                      className="asof"),
         ], className="timebar"),
         html.Div(id="ov-cards", className="cards"),
@@ -267,7 +275,7 @@ def register(app, ctx) -> None:
         """Patch only what changed: colours and values; the area set and view when drilling; point layers when
         drilling or toggling, and the shown dated ones (alerts, cases) when the date moves."""
         lang, scope = session.language(), session.current_scope()
-        path, as_of, shown = drill["path"], as_of_day(day_value), shown or []
+        path, as_of, shown = drill["path"], as_of_day(ctx, day_value), shown or []
         if session.within(scope, path[-1] if path else None) is None or metric not in MAP_METRICS:
             return dash.no_update, dash.no_update
         data = map_data(ctx, scope, path, metric, as_of, method, lang)
@@ -330,7 +338,7 @@ def register(app, ctx) -> None:
     def cards(day_value, drill):
         """The headline figures for the current area and day (queries.figures.headline); the funnel with the
         people who missed each stage's deadline (leaks, from the cached loop rows)."""
-        lang, as_of, scope = session.language(), as_of_day(day_value), session.current_scope()
+        lang, as_of, scope = session.language(), as_of_day(ctx, day_value), session.current_scope()
         path = drill["path"]
         area_scope = session.within(scope, (path or [None])[-1])
         if area_scope is None:
@@ -360,7 +368,7 @@ def register(app, ctx) -> None:
             return {}
         level, code = own(path)
         series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES_COLOURS})
-        shown = series.loc[:day(day_value)].rename_axis("day").reset_index()
+        shown = series.loc[:as_of_day(ctx, day_value)].rename_axis("day").reset_index()
         return charts.daily_counts(shown, {k: t(f"series.{k}", lang) for k in charts.SERIES_COLOURS})
 
     @app.callback(Output("ov-ranked", "children"), Input("ov-drill", "data"), Input("ov-metric", "value"),
@@ -372,7 +380,7 @@ def register(app, ctx) -> None:
         if session.within(scope, path[-1] if path else None) is None or metric not in MAP_METRICS:
             return []
         areas = areas_in(ctx, scope, "communities", path)
-        values = metric_values(ctx, scope, "communities", metric, as_of_day(day_value), areas["code"])
+        values = metric_values(ctx, scope, "communities", metric, as_of_day(ctx, day_value), areas["code"])
         top = areas[["code", "name"]].assign(value=values)
         top = top[top["value"] > 0].nlargest(10, "value")
         if top.empty:
@@ -384,18 +392,18 @@ def register(app, ctx) -> None:
 
     app.clientside_callback(
         """function(day) {
-            const d = new Date(Date.UTC(2020, 0, 20) + (day || 0) * 86400000);
+            const d = new Date((day || 0) * 86400000);
             return d.toISOString().slice(0, 10);
         }""",
         Output("ov-day-label", "children"), Input("ov-day", "value"))
 
     app.clientside_callback(
-        """function(clicks, ticks, day, disabled, max) {
+        """function(clicks, ticks, day, disabled, min, max) {
             const button = document.getElementById('ov-play');
             const trigger = dash_clientside.callback_context.triggered_id;
             if (trigger === 'ov-play') {
                 const play = disabled;
-                const start = play && day >= max ? 0 : day;
+                const start = play && day >= max ? min : day;
                 return [start, !play, play ? button.dataset.pause : button.dataset.play];
             }
             if (day >= max) { return [day, true, button.dataset.play]; }
@@ -403,4 +411,5 @@ def register(app, ctx) -> None:
         }""",
         Output("ov-day", "value"), Output("ov-tick", "disabled"), Output("ov-play", "children"),
         Input("ov-play", "n_clicks"), Input("ov-tick", "n_intervals"),
-        State("ov-day", "value"), State("ov-tick", "disabled"), State("ov-day", "max"), prevent_initial_call=True)
+        State("ov-day", "value"), State("ov-tick", "disabled"), State("ov-day", "min"), State("ov-day", "max"),
+        prevent_initial_call=True)

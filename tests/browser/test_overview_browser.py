@@ -1,8 +1,11 @@
 """态势总览 in Chromium: loads clean, the map draws quickly, a click drills down, the date moves cards and chart,
 play replays, the language switch relabels."""
+import datetime as dt
 import time
 
 import pytest
+
+from queries.period import data_period
 
 from tests.browser.helpers import open_page, screenshot, severe_errors, wait_for_map, wait_until
 
@@ -67,20 +70,27 @@ def test_clicking_a_district_drills_down_to_its_townships(browser, boundaries):
     assert severe_errors(browser) == []
 
 
-def test_moving_the_date_changes_cards_and_chart_and_play_replays(browser):
+def days_before_the_latest(store, days: int) -> str:
+    """The page opens on the latest day with data: the day `days` before it."""
+    return str(data_period(store.reader()).latest - dt.timedelta(days=days))
+
+
+def test_moving_the_date_changes_cards_and_chart_and_play_replays(browser, synthetic_store):
     open_page(browser, "/")
-    wait_until(lambda: daily_last_day(browser) == "2020-03-29", message="chart at 03-29")
+    latest, earlier = days_before_the_latest(synthetic_store, 0), days_before_the_latest(synthetic_store, 20)
+    wait_until(lambda: daily_last_day(browser) == latest, message="chart at the latest day with data")
     before = card_value(browser, "released")
     handle = browser.find_element("#ov-day [role='slider']")
     handle.click()
     for _ in range(20):
         handle.send_keys("\ue012")                                   # arrow left: 20 days back
-    wait_until(lambda: browser.find_element("#ov-day-label").text == "2020-03-09", message="label 03-09")
-    wait_until(lambda: daily_last_day(browser) == "2020-03-09", message="chart follows the date")
+    wait_until(lambda: browser.find_element("#ov-day-label").text == earlier, message="label 20 days back")
+    wait_until(lambda: daily_last_day(browser) == earlier, message="chart follows the date")
     wait_until(lambda: card_value(browser, "released") != before, message="cards follow the date")
-    assert "2020-03-09" in browser.find_element("#card-released").text
+    assert earlier in browser.find_element("#card-released").text
     browser.find_element("#ov-play").click()
-    wait_until(lambda: browser.find_element("#ov-day-label").text >= "2020-03-11", timeout=10, message="replay")
+    wait_until(lambda: browser.find_element("#ov-day-label").text >= days_before_the_latest(synthetic_store, 18),
+               timeout=10, message="replay")
     browser.find_element("#ov-play").click()                            # pause
     assert severe_errors(browser) == []
 
@@ -122,7 +132,7 @@ def click_option(duo, control: str, label: str) -> None:
     duo.driver.find_element("xpath", f"//*[@id='{control}']//label[contains(., '{label}')]").click()
 
 
-def test_risk_metric_and_the_loop_point_layers(browser):
+def test_risk_metric_and_the_loop_point_layers(browser, synthetic_store):
     """Risk on the map (districts by their communities at medium or high risk), the alert and case layers
     (off at first) turned on, the date moved: every step redraws without a console error."""
     from pages.i18n import t
@@ -146,7 +156,8 @@ def test_risk_metric_and_the_loop_point_layers(browser):
     handle.click()
     for _ in range(40):
         handle.send_keys("\ue012")                                   # arrow left: 40 days back
-    wait_until(lambda: browser.find_element("#ov-day-label").text == "2020-02-18", message="label 02-18")
+    earlier = days_before_the_latest(synthetic_store, 40)
+    wait_until(lambda: browser.find_element("#ov-day-label").text == earlier, message="label 40 days back")
     wait_until(lambda: 0 < alert_total(browser) < before, message="fewer alerts 40 days earlier")
     wait_for_map(browser, "ov-map")
     wait_until(lambda: "脱管" in browser.find_element("#ov-funnel").text, message="leaks in the funnel")

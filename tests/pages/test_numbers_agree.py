@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pages.context import day_index
-from queries.figures import PERIOD_START, headline
+from queries.figures import headline
 from queries.runner import Scope
 
 FILTERS = [  # drill path (district, township), as-of day
@@ -54,7 +54,7 @@ def overview_inputs(path, as_of, metric="abroad"):
 
 
 def export_filters(path, as_of, population):
-    return {"since": str(PERIOD_START), "as_of": str(as_of), "district": path[0] if path else None,
+    return {"since": "2020-01-20", "as_of": str(as_of), "district": path[0] if path else None,
             "township": path[1] if len(path) > 1 else None, "population": population}
 
 

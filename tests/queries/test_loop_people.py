@@ -5,11 +5,11 @@ import re
 import pandas as pd
 import pytest
 
-from queries.figures import PERIOD_START, headline
+from queries.figures import headline
 from queries.runner import Forbidden, Scope, run
 
 AS_OF = dt.date(2020, 3, 29)
-BASE = dict(as_of=AS_OF, since=PERIOD_START, population=None, community=None, doc_type=None, country=None, channel=None,
+BASE = dict(as_of=AS_OF, since=dt.date(2020, 1, 20), population=None, community=None, doc_type=None, country=None, channel=None,
             sort_col=None, sort_desc=False)
 
 
