@@ -206,6 +206,17 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_store(args) -> int:
+    from store.health import check, repair
+
+    if args.action == "check":
+        health = check(_store(args))
+        print(health.report())
+        return 0 if health.healthy else 1
+    print(repair(_store(args)))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from auth import demo
     from auth.state import State
@@ -287,6 +298,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--code-column", required=True)
     s.add_argument("--name-column")
     s.set_defaults(func=cmd_boundaries)
+    s = add("store", help="check the store's health, or return it to its last good version")
+    s.add_argument("action", choices=["check", "repair"])
+    s.set_defaults(func=cmd_store)
     return p
 
 
@@ -294,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     import os
 
     from ingest.channels import FEEDS_ENV, FeedsFileError, active_feeds
+    from store.db import StoreBusy, VerifyError
 
     args = parser().parse_args(argv)
     if args.config:
@@ -305,7 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     except FeedsFileError as exc:
         print(f"the feeds file is not valid:\n{exc}", file=sys.stderr)
         return 2
-    return args.func(args)
+    try:
+        return args.func(args)
+    except (StoreBusy, VerifyError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -529,7 +529,7 @@ def run(store_root: Path, scale: int = 1, repeats: int = 20, only: tuple[str, ..
                          if wanted(only, "download", kind)]
             skipped = [first_output(d["output"]) for d in deps if d.get("clientside_function") and not only]
             warm = row("warm-up", "a snapshot's first screens, before measuring (pages/warmup.py)",
-                       round(server.warm_s, 1), "s", "", None, "server start to /ready 200: the whole city and "
+                       round(server.warm_s, 1), "s", "", None, "server start to /ready?warm=1 200: the whole city and "
                        "the users' jurisdictions; requests are served meanwhile, nothing waits for it")
     return [warm, *rows_of(results, scale, skipped), *download_rows(downloads, scale), watch.row("callback p95")]
 

@@ -7,7 +7,7 @@ from pages import (admin, alerts, checkpoints, community, export, feeds, gate, o
                    quarantine, session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
-from pages.warmup import Warmup
+from pages.warmup import Warmup, serving_state
 
 PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
 
@@ -35,7 +35,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     ctx.warmup = Warmup(ctx, PAGES)
     ctx.warmup.watch(app.server)
     app.server.before_request(ctx.warmup.check)
-    app.server.add_url_rule("/ready", "ready", lambda: ("ready", 200) if ctx.warmup.ready() else ("warming", 503))
+    app.server.add_url_rule("/ready", "ready", lambda: serving_state(ctx))
     ctx.warmup.check()
     return app
 
