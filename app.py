@@ -166,6 +166,8 @@ def cmd_users(args) -> int:
                 flags = " disabled" if u["disabled"] else ""
                 print(f"{u['username']:<16} {u['role']:<11} {where:<12} {u['display_name']}{flags}")
         elif args.action == "add":
+            from auth.jurisdiction import check
+            check(_store(args), args.district, args.township)
             add_user(state, args.username, password(), args.role, args.name, args.district, args.township, by=by)
         elif args.action == "reset":
             reset_password(state, args.username, password(), by=by)
