@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Response, g, redirect, request
 
@@ -20,9 +20,10 @@ from pages import session
 from pages.i18n import t
 
 COOKIE = "wz_session"
-PUBLIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/ready")
+PUBLIC = ("/login", "/ready")              # exact paths anyone may ask for; STATIC below: prefixes
 DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+CATCH_ALL = ("/<path:path>", "/")           # Dash's catch-all endpoints serve the shell for any path
 
 
 def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None,
@@ -33,12 +34,23 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
     server."""
     server = app.server
     policy = content_security_policy(app, tile_url)
+    page_paths = {getattr(p, "PATH", None) for p in set(pages_of_callbacks.values()) | set((pages_of_routes or {}).values())}
 
+    def known(path: str) -> bool:
+        """A page's address, Dash's own data routes or a route the server added (not the shell's catch-all)."""
+        if path in page_paths or path.startswith(DASH_DATA) or path == "/logout":
+            return True
+        adapter = server.url_map.bind("localhost")
+        try:
+            endpoint, _ = adapter.match(path, method="GET")
+        except Exception:                       # no route, or not for GET (a POST-only route: its own answer)
+            return True
+        return endpoint not in CATCH_ALL
     @server.before_request
     def check():
         if request.method == "POST" and not same_origin():
             return refuse(403, "cross-site request")
-        if request.path.startswith(PUBLIC):
+        if request.path in PUBLIC or request.path.startswith(STATIC):
             return None
         user = sessions.current_user(state, request.cookies.get(COOKIE))
         if user is None:
@@ -54,6 +66,8 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         else:                                   # a page's own route, or a page everyone may load (the shell)
             target = request.path
             page = next((p for prefix, p in (pages_of_routes or {}).items() if target.startswith(prefix)), None)
+            if page is None and not known(target):
+                return refuse(404, "not found")
         if page is not None and user.role not in roles_of_page(page):
             audit.log(state, user.username, "access.denied", target, {"role": user.role}, outcome="refused")
             return refuse(403, "not permitted for this role")
@@ -108,15 +122,32 @@ def content_security_policy(app, tile_url: str | None = None) -> str:
 
 
 def same_origin() -> bool:
-    """A POST from this site (or from a client that sends no Origin, like the command line)."""
+    """A POST from this site (or from a client that sends no Origin, like the command line): scheme, host and
+    port all equal to this request's (behind a TLS proxy, waitress's trusted_proxy headers set the scheme)."""
     origin = request.headers.get("Origin")
-    return origin is None or urlsplit(origin).netloc == request.host
+    if origin is None:
+        return True
+    parts = urlsplit(origin)
+    return (parts.scheme, _port(parts.scheme, parts.netloc)) == (request.scheme, _port(request.scheme, request.host))
+
+
+def _port(scheme: str, netloc: str) -> str:
+    """`netloc` lower-cased with its port written out (80 for http, 443 for https)."""
+    netloc = netloc.lower()
+    if netloc.rpartition(":")[2].isdigit() and not netloc.endswith("]"):
+        return netloc
+    return f"{netloc}:{443 if scheme == 'https' else 80}"
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after login: a path on this site only (never another host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Where to go after login: a relative path on this site only. Anything with a control character, white
+    space or a backslash (browsers drop or turn them into '/'), or that parses with a scheme or a host, goes home."""
+    if not target or not target.startswith("/"):
         return "/"
+    for form in (target, unquote(target)):    # as given and once decoded (a proxy or a browser may decode it)
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc or form.startswith("//") or any(c <= " " or c in "\\\x7f" for c in form):
+            return "/"
     return target
 
 
