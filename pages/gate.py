@@ -90,7 +90,8 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         if request.method == "GET":
             return login_page(lang, target)
         try:
-            user = authenticate(state, request.form.get("username", "").strip(), request.form.get("password", ""))
+            user = authenticate(state, request.form.get("username", "").strip(), request.form.get("password", ""),
+                                client=request.remote_addr or "-")
         except AuthError as refused:
             return login_page(lang, target, error=str(refused)), 401
         response = redirect(target, 303)
