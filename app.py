@@ -22,7 +22,6 @@ DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
 REPORT_DATE = "2020-03-29"
-DEMO_MARKER = "DEMO"
 
 
 def _store(args):
@@ -33,6 +32,7 @@ def _store(args):
 def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress: bool = True,
                feeds_dir: Path | None = None) -> dict:
     """Write the demo city's feed files and ingest them through the real ingest path; return timings."""
+    from auth import demo_mode
     from demo import write_feeds
     from geo.boundaries import load_boundaries
     from ingest.channels import feed_named
@@ -53,7 +53,7 @@ def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress
                                          show_progress=show_progress, conn=conn)
         if errors:
             raise RuntimeError("demo feeds failed to ingest:\n" + "\n".join(errors))
-    (Path(store_root) / DEMO_MARKER).write_text(f"scale {scale} seed {seed}\n")   # demo mode: demo accounts
+    demo_mode.mark(store)                                  # demo mode (demo accounts) while only these batches
     timings["ingest"] = time.perf_counter() - started - timings["write feeds"]
     timings["total"] = time.perf_counter() - started
     if show_progress:
@@ -91,7 +91,7 @@ def cmd_ingest(args) -> int:
 
     store = _store(args)
     if not store.exists():
-        print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
+        print(f"no database in {store.root}: run `python app.py init` (real data) or `demo` first", file=sys.stderr)
         return 2
     try:
         files = files_for_channel(args.channel, [Path(p) for p in args.files])
@@ -179,8 +179,23 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from auth.first_admin import create
+    from auth.state import State
+    from ingest.start import start_store
+
+    try:
+        start_store(Path(args.store), GEO_CACHE)
+        print(create(State(Path(args.store).parent / "app.sqlite"), args.admin,
+                     sys.stdin.readline().rstrip("\n") if args.password_stdin else None))
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_serve(args) -> int:
-    from auth import demo
+    from auth import demo_mode
     from auth.state import State
     from pages.server import serve
     from store.db import Store
@@ -191,10 +206,8 @@ def cmd_serve(args) -> int:
         build_demo(Path(args.store))
     ensure_map_files(store)
     state = State(Path(args.store).parent / "app.sqlite")
-    if (Path(args.store) / DEMO_MARKER).exists():
-        print("demo mode: accounts " + ", ".join(demo.enable(state)) + " (passwords in README.md)", file=sys.stderr)
-    elif demo.disable(state):
-        print("not a demo store: demo accounts disabled", file=sys.stderr)
+    print("demo mode: demo accounts enabled (passwords in README.md)" if demo_mode.apply(store, state) else
+          "not (or no longer) the demo city: demo accounts disabled", file=sys.stderr)
     serve(store, host=args.host, port=args.port)
     return 0
 
@@ -213,6 +226,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2020)
     s.add_argument("--replace", action="store_true", help="replace an existing database")
     s.set_defaults(func=cmd_demo)
+    s = sub.add_parser("init", help="start an empty store for real data (geography only) and a first administrator")
+    s.add_argument("--admin", default="admin", help="the first administrator's user name (default admin)")
+    s.add_argument("--password-stdin", action="store_true", help="read the first password (else one is generated)")
+    s.set_defaults(func=cmd_init)
     s = sub.add_parser("ingest", help="ingest channel files, one batch per file")
     s.add_argument("--channel", required=True)
     s.add_argument("files", nargs="+")

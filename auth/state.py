@@ -57,6 +57,8 @@ class State:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._conn().executescript(SCHEMA)
+        if "must_change" not in {r["name"] for r in self.query("PRAGMA table_info(users)")}:   # older state files
+            self._conn().execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

@@ -24,15 +24,17 @@ class User:
     role: str
     district_code: str | None
     township_code: str | None
+    must_change: bool = False              # a first password set by someone else: change it before anything
 
 
 def _user(row) -> User:
-    return User(row["username"], row["display_name"], row["role"], row["district_code"], row["township_code"])
+    return User(row["username"], row["display_name"], row["role"], row["district_code"], row["township_code"],
+                bool(row["must_change"]))
 
 
 def add_user(state: State, username: str, password: str, role: str, display_name: str | None = None,
              district_code: str | None = None, township_code: str | None = None, by: str | None = None,
-             demo: bool = False) -> User:
+             demo: bool = False, must_change: bool = False) -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "police" and not (district_code or township_code):
@@ -46,9 +48,9 @@ def add_user(state: State, username: str, password: str, role: str, display_name
         if conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone():
             raise ValueError(f"user {username!r} exists")
         conn.execute("""INSERT INTO users (username, display_name, role, district_code, township_code, password_hash,
-                        demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        demo, must_change, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                      (username, display_name or username, role, district_code, township_code, hash_password(password),
-                      int(demo), now, now))
+                      int(demo), int(must_change), now, now))
         audit.record(conn, by, "user.add", username, {"role": role, "district": district_code,
                                                        "township": township_code})
     return get_user(state, username)
@@ -101,6 +103,21 @@ def reset_password(state: State, username: str, password: str, by: str | None = 
         conn.execute("UPDATE sessions SET ended_at = ?, end_reason = 'password reset'"
                      " WHERE username = ? AND ended_at IS NULL", (time.time(), username))
         audit.record(conn, by, "user.reset", username)
+
+
+def change_password(state: State, username: str, current: str, new: str) -> None:
+    """The user's own change: the current password proves it is them; the new one must pass the strength rule
+    and differ. Clears `must_change`."""
+    rows = state.query("SELECT password_hash FROM users WHERE username = ? AND disabled = 0", (username,))
+    if not rows or not verify_password(current, rows[0]["password_hash"]):
+        raise ValueError("the current password is wrong")
+    if new == current:
+        raise ValueError("the new password must differ from the current one")
+    check_strength(new, username, published())
+    with state.transaction() as conn:
+        conn.execute("UPDATE users SET password_hash = ?, must_change = 0, updated_at = ? WHERE username = ?",
+                     (hash_password(new), time.time(), username))
+        audit.record(conn, username, "user.password", username)
 
 
 def authenticate(state: State, username: str, password: str, client: str = "-", now: float | None = None) -> User:

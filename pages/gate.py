@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Response, g, redirect, request
 
 from auth import audit, sessions
-from auth.users import AuthError, authenticate
+from auth.users import AuthError, authenticate, change_password
 from pages import session
 from pages.i18n import t
 
@@ -23,6 +23,7 @@ COOKIE = "wz_session"
 PUBLIC = ("/login", "/ready")              # exact paths anyone may ask for; STATIC below: prefixes
 DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+CHANGE = ("/password", "/logout")          # all a user who must change the password may reach
 CATCH_ALL = ("/<path:path>", "/")           # Dash's catch-all endpoints serve the shell for any path
 
 
@@ -58,6 +59,10 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
                 return refuse(401, "login required")
             return redirect(f"/login?next={request.full_path.rstrip('?')}", 303)
         g.user = user
+        if user.must_change and request.path not in CHANGE:
+            if request.path.startswith(DASH_DATA):
+                return refuse(403, "password change required")
+            return redirect("/password", 303)
         if request.path == "/_dash-update-component":
             target = (request.get_json(silent=True) or {}).get("output")
             if target not in pages_of_callbacks:
@@ -98,6 +103,20 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         response.set_cookie(COOKIE, sessions.start(state, user), httponly=True, secure=True, samesite="Strict",
                             path="/")
         return response
+
+    @server.route("/password", methods=["GET", "POST"])
+    def password():
+        lang, user = session.language(), g.user
+        if request.method == "GET":
+            return password_page(lang, user.must_change)
+        new = request.form.get("new", "")
+        try:
+            if new != request.form.get("again", ""):
+                raise ValueError(t("password.differ", lang))
+            change_password(state, user.username, request.form.get("current", ""), new)
+        except ValueError as refused:
+            return password_page(lang, user.must_change, str(refused)), 400
+        return redirect("/", 303)
 
     @server.route("/logout", methods=["POST"])
     def logout():
@@ -176,4 +195,26 @@ def login_page(lang: str, target: str, error: str | None = None) -> str:
 </form>
 <p class="lang">{switch}</p>
 <p class="notice">{escape(t("login.notice", lang))}</p>
+</main></body></html>"""
+
+
+def password_page(lang: str, forced: bool, error: str | None = None) -> str:
+    """The form to change one's password (the first login of an account set up by someone else lands here)."""
+    field = '<label>{label}<input name="{name}" type="password" autocomplete="{auto}" required></label>'
+    fields = "\n".join(field.format(label=escape(t(f"password.{name}", lang)), name=name, auto=auto)
+                       for name, auto in (("current", "current-password"), ("new", "new-password"),
+                                          ("again", "new-password")))
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(t("password.title", lang))}</title>
+<link rel="stylesheet" href="/assets/style.css"><link rel="icon" href="data:,"></head>
+<body><main class="login">
+<h1>{escape(t("app.title", lang))}</h1>
+<form method="post" action="/password">
+<h2>{escape(t("password.title", lang))}</h2>
+{'<p class="notice" id="password-forced">' + escape(t("password.forced", lang)) + '</p>' if forced else ''}
+{'<p class="error" id="password-error">' + escape(error) + '</p>' if error else ''}
+{fields}
+<p class="muted">{escape(t("password.rule", lang))}</p>
+<button type="submit" id="password-submit">{escape(t("password.submit", lang))}</button>
+</form>
 </main></body></html>"""
