@@ -8,7 +8,7 @@ import time
 import dash
 from dash import Input, Output, State, dcc, html
 
-from auth import audit, throttle
+from auth import audit, throttle, unmask
 from auth.users import list_users, set_disabled
 from pages import session
 from pages.components import column, dropdown, grid, section
@@ -19,9 +19,11 @@ ROLES = ("admin",)
 USER_COLUMNS = ("username", "display_name", "role", "district_code", "township_code", "disabled", "demo")
 FAILURE_COLUMNS = ("username", "client", "failures", "last_at")
 FAILURES_SINCE = 24 * 3600                 # repeated failed logins of the last day
+UNMASK_COLUMNS = ("at", "username", "person_id", "reason", "outcome")
+UNMASKS_SINCE = 30 * 24 * 3600             # unmasks of the last 30 days, for review
 AUDIT_COLUMNS = ("at", "username", "action", "target", "detail", "outcome")
-ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "export", "note.add",
-           "access.denied", "user.add", "user.disable", "user.enable", "user.reset")
+ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "people.rows", "export", "note.add",
+           "access.denied", "user.add", "user.disable", "user.enable", "user.reset", "user.password")
 LIMIT = 1000
 
 
@@ -39,6 +41,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 dcc.Store(id="ad-version", data=0)),
         section(t("admin.failures", lang),
                 grid("ad-failures", [column(c, lang) for c in FAILURE_COLUMNS], rowData=[], style={"height": "20vh"})),
+        section(t("admin.unmasks", lang, n=unmask.daily_limit()),
+                grid("ad-unmasks", [column(c, lang) for c in UNMASK_COLUMNS], rowData=[], style={"height": "24vh"})),
         section(t("admin.audit", lang),
                 html.Div([dropdown("ad-action", [{"label": a, "value": a} for a in ACTIONS], lang,
                                    placeholder=t("any", lang)),
@@ -53,6 +57,10 @@ def register(app, ctx) -> None:
         lang = session.language()
         return [{**u, "role": t(f"role.{u['role']}", lang), "disabled": bool(u["disabled"]), "demo": bool(u["demo"])}
                 for u in list_users(ctx.state)]
+
+    @app.callback(Output("ad-unmasks", "rowData"), Input("ad-version", "data"))
+    def unmasks(_version):
+        return [{**r, "at": _when(r["at"])} for r in unmask.listing(ctx.state, since=time.time() - UNMASKS_SINCE)]
 
     @app.callback(Output("ad-failures", "rowData"), Input("ad-version", "data"))
     def failures(_version):

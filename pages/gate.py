@@ -47,10 +47,17 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         except Exception:                       # no route, or not for GET (a POST-only route: its own answer)
             return True
         return endpoint not in CATCH_ALL
+    def denied(status: int, why: str, user=None, target: str | None = None) -> Response:
+        """A refusal, audited (who, if known; what was asked; why)."""
+        audit.log(state, user.username if user else None, "access.denied", target or request.path,
+                  {"why": why, "role": user.role if user else None, "method": request.method,
+                   "client": request.remote_addr}, outcome="refused")
+        return refuse(status, why)
+
     @server.before_request
     def check():
         if request.method == "POST" and not same_origin():
-            return refuse(403, "cross-site request")
+            return denied(403, "cross-site request")
         if request.path in PUBLIC or request.path.startswith(STATIC):
             return None
         user = sessions.current_user(state, request.cookies.get(COOKIE))
@@ -61,12 +68,12 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         g.user = user
         if user.must_change and request.path not in CHANGE:
             if request.path.startswith(DASH_DATA):
-                return refuse(403, "password change required")
+                return denied(403, "password change required", user)
             return redirect("/password", 303)
         if request.path == "/_dash-update-component":
             target = (request.get_json(silent=True) or {}).get("output")
             if target not in pages_of_callbacks:
-                return refuse(403, "unknown callback")
+                return denied(403, "unknown callback", user, str(target)[:200])
             page = pages_of_callbacks[target]
         else:                                   # a page's own route, or a page everyone may load (the shell)
             target = request.path
@@ -74,8 +81,7 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
             if page is None and not known(target):
                 return refuse(404, "not found")
         if page is not None and user.role not in roles_of_page(page):
-            audit.log(state, user.username, "access.denied", target, {"role": user.role}, outcome="refused")
-            return refuse(403, "not permitted for this role")
+            return denied(403, "not permitted for this role", user, target)
         return None
 
     @server.after_request
