@@ -13,6 +13,7 @@ from html import escape
 from urllib.parse import unquote, urlsplit
 
 from flask import Response, g, redirect, request
+from werkzeug.exceptions import HTTPException
 
 from auth import audit, sessions
 from auth.users import AuthError, authenticate, change_password
@@ -24,6 +25,7 @@ PUBLIC = ("/login", "/ready")              # exact paths anyone may ask for; STA
 DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 CHANGE = ("/password", "/logout")          # all a user who must change the password may reach
+INPUT_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)   # a value not of the shape sent
 CATCH_ALL = ("/<path:path>", "/")           # Dash's catch-all endpoints serve the shell for any path
 
 
@@ -71,7 +73,10 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
                 return denied(403, "password change required", user)
             return redirect("/password", 303)
         if request.path == "/_dash-update-component":
-            target = (request.get_json(silent=True) or {}).get("output")
+            body = request.get_json(silent=True)
+            if not well_formed(body):
+                return denied(400, "malformed callback request", user)
+            target = body["output"]
             if target not in pages_of_callbacks:
                 return denied(403, "unknown callback", user, str(target)[:200])
             page = pages_of_callbacks[target]
@@ -83,6 +88,18 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
         if page is not None and user.role not in roles_of_page(page):
             return denied(403, "not permitted for this role", user, target)
         return None
+
+    @server.errorhandler(Exception)
+    def failed(error):
+        """A callback that failed on the values it was sent (a forged or broken request) answers 400; anything
+        else stays a server error (500), logged."""
+        if isinstance(error, HTTPException):
+            return error
+        if request.path == "/_dash-update-component" and isinstance(error, INPUT_ERRORS):
+            server.logger.warning("callback refused its inputs: %r", error)
+            return denied(400, "malformed callback values", getattr(g, "user", None))
+        server.logger.exception("request failed")
+        return refuse(500, "server error")
 
     @server.after_request
     def headers(response: Response) -> Response:
@@ -175,6 +192,22 @@ def safe_next(target: str | None) -> str:
         if parts.scheme or parts.netloc or form.startswith("//") or any(c <= " " or c in "\\\x7f" for c in form):
             return "/"
     return target
+
+
+def well_formed(body) -> bool:
+    """A Dash callback request's shape: an output key, inputs and state as lists of {id, property} (or lists of
+    them, for pattern-matching callbacks), changed ids as a list of strings."""
+    def prop(item) -> bool:
+        if isinstance(item, list):
+            return all(prop(i) for i in item)
+        return isinstance(item, dict) and "id" in item and isinstance(item.get("property"), str)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return False
+    outputs = body.get("outputs", [])
+    return (all(isinstance(body.get(k, []), list) and all(prop(i) for i in body.get(k, [])) for k in ("inputs", "state"))
+            and prop(outputs if isinstance(outputs, list) else [outputs])
+            and isinstance(body.get("changedPropIds", []), list)
+            and all(isinstance(c, str) for c in body.get("changedPropIds", [])))
 
 
 def refuse(status: int, why: str) -> Response:
