@@ -214,46 +214,45 @@ def refuse(status: int, why: str) -> Response:
     return Response(json.dumps({"error": why}), status=status, mimetype="application/json")
 
 
-def login_page(lang: str, target: str, error: str | None = None) -> str:
-    """The login form: server-rendered HTML, no script."""
-    field = '<label>{label}<input name="{name}" type="{kind}" autocomplete="{auto}" required></label>'
-    switch = " · ".join(f'<a href="/login?lang={code}&amp;next={escape(target)}">{t(f"lang.{code}", lang)}</a>'
-                        for code in ("zh", "en"))
+FIELD = '<label>{label}<input name="{name}" type="{kind}" autocomplete="{auto}" required></label>'
+
+
+def form_page(lang: str, title_key: str, action: str, form: str, after: str = "") -> str:
+    """A server-rendered page (no script) with one form posting to `action`, headed by `title_key`."""
+    title = escape(t(title_key, lang))
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(t("login.title", lang))}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <link rel="stylesheet" href="/assets/style.css"><link rel="icon" href="data:,"></head>
 <body><main class="login">
 <h1>{escape(t("app.title", lang))}</h1>
-<form method="post" action="/login">
-<h2>{escape(t("login.title", lang))}</h2>
-{'<p class="error" id="login-error">' + escape(error) + '</p>' if error else ''}
-{field.format(label=escape(t("login.username", lang)), name="username", kind="text", auto="username")}
-{field.format(label=escape(t("login.password", lang)), name="password", kind="password", auto="current-password")}
-<input type="hidden" name="next" value="{escape(target)}">
-<button type="submit" id="login-submit">{escape(t("login.submit", lang))}</button>
+<form method="post" action="{action}">
+<h2>{title}</h2>
+{form}
 </form>
-<p class="lang">{switch}</p>
-<p class="notice">{escape(t("login.notice", lang))}</p>
+{after}
 </main></body></html>"""
+
+
+def login_page(lang: str, target: str, error: str | None = None) -> str:
+    """The login form."""
+    switch = " · ".join(f'<a href="/login?lang={code}&amp;next={escape(target)}">{t(f"lang.{code}", lang)}</a>'
+                        for code in ("zh", "en"))
+    return form_page(lang, "login.title", "/login", f"""{'<p class="error" id="login-error">' + escape(error) + '</p>' if error else ''}
+{FIELD.format(label=escape(t("login.username", lang)), name="username", kind="text", auto="username")}
+{FIELD.format(label=escape(t("login.password", lang)), name="password", kind="password", auto="current-password")}
+<input type="hidden" name="next" value="{escape(target)}">
+<button type="submit" id="login-submit">{escape(t("login.submit", lang))}</button>""",
+                     f"""<p class="lang">{switch}</p>
+<p class="notice">{escape(t("login.notice", lang))}</p>""")
 
 
 def password_page(lang: str, forced: bool, error: str | None = None) -> str:
     """The form to change one's password (the first login of an account set up by someone else lands here)."""
-    field = '<label>{label}<input name="{name}" type="password" autocomplete="{auto}" required></label>'
-    fields = "\n".join(field.format(label=escape(t(f"password.{name}", lang)), name=name, auto=auto)
+    fields = "\n".join(FIELD.format(label=escape(t(f"password.{name}", lang)), name=name, kind="password", auto=auto)
                        for name, auto in (("current", "current-password"), ("new", "new-password"),
                                           ("again", "new-password")))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>{escape(t("password.title", lang))}</title>
-<link rel="stylesheet" href="/assets/style.css"><link rel="icon" href="data:,"></head>
-<body><main class="login">
-<h1>{escape(t("app.title", lang))}</h1>
-<form method="post" action="/password">
-<h2>{escape(t("password.title", lang))}</h2>
-{'<p class="notice" id="password-forced">' + escape(t("password.forced", lang)) + '</p>' if forced else ''}
+    return form_page(lang, "password.title", "/password", f"""{'<p class="notice" id="password-forced">' + escape(t("password.forced", lang)) + '</p>' if forced else ''}
 {'<p class="error" id="password-error">' + escape(error) + '</p>' if error else ''}
 {fields}
 <p class="muted">{escape(t("password.rule", lang))}</p>
-<button type="submit" id="password-submit">{escape(t("password.submit", lang))}</button>
-</form>
-</main></body></html>"""
+<button type="submit" id="password-submit">{escape(t("password.submit", lang))}</button>""")
