@@ -30,14 +30,14 @@ CATCH_ALL = ("/<path:path>", "/")           # Dash's catch-all endpoints serve t
 
 
 def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None,
-            pages_of_routes: dict | None = None) -> None:
+            pages_of_routes: dict | None = None, paths=()) -> None:
     """Wire the gate into `app` (a Dash app whose callbacks are all registered): `pages_of_callbacks` maps
     each callback key to the page module that registered it (None: the shell, any role), `pages_of_routes`
-    each path prefix a page serves itself (its downloads) to that page; map tiles may come from `tile_url`'s
-    server."""
+    each path prefix a page serves itself (its downloads) to that page, `paths` are the pages' addresses; map
+    tiles may come from `tile_url`'s server."""
     server = app.server
     policy = content_security_policy(app, tile_url)
-    page_paths = {getattr(p, "PATH", None) for p in set(pages_of_callbacks.values()) | set((pages_of_routes or {}).values())}
+    page_paths = set(paths)                     # the pages' addresses; any other the shell would serve is a 404
 
     def known(path: str) -> bool:
         """A page's address, Dash's own data routes or a route the server added (not the shell's catch-all)."""

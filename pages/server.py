@@ -30,7 +30,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
             owners |= registered(app, page, lambda: page.register(app, ctx))
     routes = {prefix: page for page in PAGES for prefix in getattr(page, "ROUTES", ())}   # a page's own URLs
-    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes)
+    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes, {p.PATH for p in PAGES})
     app.server.wsgi_app = app.server.extensions["limits"] = Limits(app.server.wsgi_app, ctx.state, gate.COOKIE)
     app.server.config["MAX_CONTENT_LENGTH"] = Limits.MAX_BODY          # bodies sent without a length, too
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
