@@ -5,7 +5,7 @@
     python app.py ingest --channel hotel FILE...
     python app.py figures [--as-of YYYY-MM-DD] [--json]
     python app.py feeds check FILE [--channel C]
-    python app.py setup [--config DIR]
+    python app.py [--config DIR] init [--admin NAME]
     python app.py boundaries import FILE --level communities --code-column CODE
 """
 from __future__ import annotations
@@ -24,7 +24,6 @@ VAR = ROOT / "var"
 DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
-DEMO_MARKER = "DEMO"
 
 
 def _store(args):
@@ -35,6 +34,7 @@ def _store(args):
 def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress: bool = True,
                feeds_dir: Path | None = None) -> dict:
     """Write the demo city's feed files and ingest them through the real ingest path; return timings."""
+    from auth import demo_mode
     from demo import write_feeds
     from geo.boundaries import load_boundaries
     from ingest.channels import feed_named
@@ -55,7 +55,7 @@ def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress
                                          show_progress=show_progress, conn=conn)
         if errors:
             raise RuntimeError("demo feeds failed to ingest:\n" + "\n".join(errors))
-    (Path(store_root) / DEMO_MARKER).write_text(f"scale {scale} seed {seed}\n")   # demo mode: demo accounts
+    demo_mode.mark(store)                                  # demo mode (demo accounts) while only these batches
     timings["ingest"] = time.perf_counter() - started - timings["write feeds"]
     timings["total"] = time.perf_counter() - started
     if show_progress:
@@ -94,7 +94,7 @@ def cmd_ingest(args) -> int:
 
     store = _store(args)
     if not store.exists():
-        print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
+        print(f"no database in {store.root}: run `python app.py init` (real data) or `demo` first", file=sys.stderr)
         return 2
     if args.channel not in CHANNELS:
         print(f"unknown channel {args.channel!r}; channels: {', '.join(CHANNELS)}", file=sys.stderr)
@@ -142,18 +142,6 @@ def cmd_feeds(args) -> int:
     return 1 if result.refused else 0
 
 
-def cmd_setup(args) -> int:
-    from geo.setup import set_up
-
-    store = _store(args)
-    if store.exists():
-        print(f"{store.root} already holds a database", file=sys.stderr)
-        return 2
-    b = set_up(store, VAR, args.seed)
-    print(f"{store.root}: {len(b.districts)} districts, {len(b.townships)} townships, {len(b.communities)} communities")
-    return 0
-
-
 def cmd_boundaries(args) -> int:
     from geo.boundaries import BoundaryError, import_boundaries
     from geo.setup import geo_cache
@@ -195,6 +183,8 @@ def cmd_users(args) -> int:
                 flags = " disabled" if u["disabled"] else ""
                 print(f"{u['username']:<16} {u['role']:<11} {where:<12} {u['display_name']}{flags}")
         elif args.action == "add":
+            from auth.jurisdiction import check
+            check(_store(args), args.district, args.township)
             add_user(state, args.username, password(), args.role, args.name, args.district, args.township, by=by)
         elif args.action == "reset":
             reset_password(state, args.username, password(), by=by)
@@ -217,8 +207,30 @@ def cmd_store(args) -> int:
     return 0
 
 
+def cmd_init(args) -> int:
+    from auth.first_admin import create
+    from auth.state import State
+    from geo.setup import set_up
+
+    store = _store(args)
+    if store.exists():
+        print(f"refused: {store.root} already holds a database", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    try:
+        state = State(Path(args.store).parent / "app.sqlite")
+        first = create(state, args.admin, password)       # checked before anything is written
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    b = set_up(store, VAR, args.seed)
+    print(f"{store.root}: {len(b.districts)} districts, {len(b.townships)} townships, {len(b.communities)} communities")
+    print(first)
+    return 0
+
+
 def cmd_serve(args) -> int:
-    from auth import demo
+    from auth import demo_mode
     from auth.state import State
     from pages.server import serve
     from store.db import Store
@@ -229,10 +241,8 @@ def cmd_serve(args) -> int:
         build_demo(Path(args.store))
     ensure_map_files(store)
     state = State(Path(args.store).parent / "app.sqlite")
-    if (Path(args.store) / DEMO_MARKER).exists():
-        print("demo mode: accounts " + ", ".join(demo.enable(state)) + " (passwords in README.md)", file=sys.stderr)
-    elif demo.disable(state):
-        print("not a demo store: demo accounts disabled", file=sys.stderr)
+    print("demo mode: demo accounts enabled (passwords in README.md)" if demo_mode.apply(store, state) else
+          "not (or no longer) the demo city: demo accounts disabled", file=sys.stderr)
     serve(store, host=args.host, port=args.port)
     return 0
 
@@ -264,6 +274,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2020)
     s.add_argument("--replace", action="store_true", help="replace an existing database")
     s.set_defaults(func=cmd_demo)
+    s = add("init", help="start an empty store for real data (the configured city's geography) and a first administrator")
+    s.add_argument("--admin", default="admin", help="the first administrator's user name (default admin)")
+    s.add_argument("--password-stdin", action="store_true", help="read the first password (else one is generated)")
+    s.add_argument("--seed", type=int, default=2020, help="seed of generated townships and communities")
+    s.set_defaults(func=cmd_init)
     s = add("ingest", help="ingest channel files, one batch per file")
     s.add_argument("--channel", required=True)
     s.add_argument("files", nargs="+")
@@ -288,9 +303,6 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.add_argument("--channel", help="the channel that sent it (default: the feed whose pattern matches)")
     s.set_defaults(func=cmd_feeds)
-    s = add("setup", help="create a store holding the configured city's geography (--config)")
-    s.add_argument("--seed", type=int, default=2020, help="seed of generated townships and communities")
-    s.set_defaults(func=cmd_setup)
     s = add("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")

@@ -26,6 +26,8 @@ USERS = {  # username: (role, district)
     "bench_analyst": ("analyst", None),
     "bench_police": ("police", "450403"),       # 万秀区
     "bench_admin": ("admin", None),
+    # one account per load-test session: the server limits requests in flight per user (pages/limits.py)
+    **{f"bench_{role}_{n}": (role, None) for role in ("leadership", "analyst") for n in range(64)},
 }
 
 

@@ -282,14 +282,15 @@ def register(app, ctx) -> None:
                   State("al-filters", "data"))
     def rows(request, filters):
         """One block of the listed alerts (scope from the session, the filters from al-filters), sorted as the grid
-        asks, with how many there are. Not audited: show audits the listing once, not each block."""
+        asks, with how many there are; each block served is audited (session.served)."""
         if not isinstance(request, dict) or not isinstance(filters, dict):
             return {"rowData": [], "rowCount": 0}
         lang, scope = session.language(), session.current_scope()
         frame = listed(scoped_alerts(ctx, scope, as_date(filters.get("as_of"), ctx.period())), filters.get("kinds"),
                        filters.get("states"))
-        return grid_block(ordered(frame, request.get("sortModel")), request,
-                          lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
+        return session.served(ctx.state, "alerts", filters, request, grid_block(
+            ordered(frame, request.get("sortModel")), request,
+            lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang))))
 
     @app.callback(Output("al-status", "children"), Output("al-version", "data"),
                   *[Input(f"al-{a}", "n_clicks") for a in workflow.ACTIONS],

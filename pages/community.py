@@ -12,6 +12,7 @@ from dash import Input, Output, State, dcc, html
 
 from layers import areas as area_layer
 from layers import alerts as alert_layer
+from auth.unmask import daily_limit
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
@@ -179,8 +180,8 @@ def register(app, ctx) -> None:
             return t("person.pick", lang), [], dash.no_update
         scope, person_id, rows = found
         clear = session.unmasked(ctx.state, scope, person_id, reason)
-        if clear is None:
-            return dash.no_update, dash.no_update, t("unmask.need_reason", lang)
+        if isinstance(clear, str):                                            # refused: why, in the reason box
+            return dash.no_update, dash.no_update, t(clear, lang, n=daily_limit())
         fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
         if fields.empty:
             return t("person.pick", lang), [], dash.no_update

@@ -141,7 +141,8 @@ def register(app, ctx) -> None:
         scope, params = found
         frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
         lang = session.language()
-        return grid_block(frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
+        return session.served(ctx.state, "export", params, request, grid_block(
+            frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang))))
 
     app.clientside_callback(
         """function(filters) {
@@ -163,8 +164,10 @@ def register(app, ctx) -> None:
         try:
             found = query_of(ctx, filters)
         except ValueError:                                   # a date that is not one
+            session.audit(ctx.state, "export", kind, {"filters": filters, "why": "bad filters"}, outcome="refused")
             return flask.Response(t("export.bad_filters", lang), 400, mimetype="text/plain")
         if found is None:
+            session.audit(ctx.state, "export", kind, {"filters": filters, "why": "outside scope"}, outcome="refused")
             return flask.Response(t("outside_scope", lang), 403, mimetype="text/plain")
         scope, params = found
         if kind == "geojson":

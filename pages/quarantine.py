@@ -135,8 +135,9 @@ def register(app, ctx) -> None:
                 return {"rowData": [], "rowCount": 0}
             as_of = as_date(listed.get("as_of"), ctx.period())
             frame = {"qr-watch": watch_list, "qr-home": home_list, "qr-batches": batch_list}[grid_id](ctx, scope, as_of)
-            return grid_block(sorted_by(frame, request.get("sortModel"), LISTS[grid_id]), request,
-                              lambda block: list_rows(block, grid_id, session.language()))
+            block = grid_block(sorted_by(frame, request.get("sortModel"), LISTS[grid_id]), request,
+                               lambda block: list_rows(block, grid_id, session.language()))
+            return session.served(ctx.state, grid_id, listed, request, block) if grid_id in PEOPLE_LISTS else block
 
 
 def warm(ctx, scope) -> None:

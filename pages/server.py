@@ -7,6 +7,7 @@ from pages import (admin, alerts, checkpoints, community, export, feeds, gate, o
                    quarantine, session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
+from pages.limits import Limits
 from pages.warmup import Warmup, serving_state
 
 PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
@@ -29,7 +30,9 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
             owners |= registered(app, page, lambda: page.register(app, ctx))
     routes = {prefix: page for page in PAGES for prefix in getattr(page, "ROUTES", ())}   # a page's own URLs
-    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes)
+    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes, {p.PATH for p in PAGES})
+    app.server.wsgi_app = app.server.extensions["limits"] = Limits(app.server.wsgi_app, ctx.state, gate.COOKIE)
+    app.server.config["MAX_CONTENT_LENGTH"] = Limits.MAX_BODY          # bodies sent without a length, too
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)
