@@ -5,12 +5,15 @@
     python app.py ingest --channel hotel FILE...
     python app.py figures [--as-of 2020-03-29] [--json]
     python app.py boundaries import FILE --level communities --code-column CODE
+    python app.py tokens add NAME --channel hotel | --aggregates ; tokens list ; tokens revoke NAME
+    python app.py intake run-once|watch [--inbox DIR]   (or serve --inbox DIR)
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -193,18 +196,38 @@ def cmd_serve(args) -> int:
         print("demo mode: accounts " + ", ".join(demo.enable(state)) + " (passwords in README.md)", file=sys.stderr)
     elif demo.disable(state):
         print("not a demo store: demo accounts disabled", file=sys.stderr)
+    if args.inbox:
+        from intake.cli import start_watcher
+        start_watcher(store, Path(args.inbox), args.settle)
     serve(store, host=args.host, port=args.port)
     return 0
+
+
+def cmd_tokens(args) -> int:
+    from auth.state import State
+    from intake.cli import tokens_command
+
+    return tokens_command(State(Path(args.store).parent / "app.sqlite"), args.action, args.name, args.channel,
+                          args.aggregates)
+
+
+def cmd_intake(args) -> int:
+    from intake.cli import intake_command
+
+    return intake_command(_store(args), args.action, Path(args.inbox), args.settle)
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
     p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
-    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
+    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050, inbox=os.environ.get("WUZHOU_INBOX"), settle=1.0)
     sub = p.add_subparsers(dest="command")
     s = sub.add_parser("serve", help="serve the dashboard (default command)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX"),
+                   help="watch this folder (one subfolder per channel) and ingest files dropped there")
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("demo", help="write the demo city's feed files and build its database")
     s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")
@@ -237,6 +260,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--code-column", required=True)
     s.add_argument("--name-column")
     s.set_defaults(func=cmd_boundaries)
+    s = sub.add_parser("tokens", help="API tokens: add NAME --channel C | --aggregates, list, revoke NAME")
+    s.add_argument("action", choices=["add", "list", "revoke"])
+    s.add_argument("name", nargs="?")
+    s.add_argument("--channel", help="the one channel the token may upload files of")
+    s.add_argument("--aggregates", action="store_true", help="the token may read aggregate figures")
+    s.set_defaults(func=cmd_tokens)
+    s = sub.add_parser("intake", help="ingest files dropped in the inbox: run-once, or watch")
+    s.add_argument("action", choices=["run-once", "watch"])
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX") or str(VAR / "inbox"))
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
+    s.set_defaults(func=cmd_intake)
     return p
 
 
