@@ -23,6 +23,7 @@ COOKIE = "wz_session"
 PUBLIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/login", "/ready")
 DASH_DATA = "/_dash-"
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+API = "/api/"          # token-authenticated (intake/api.py): never the session cookie, so no cross-site rule
 
 
 def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None,
@@ -36,6 +37,8 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
 
     @server.before_request
     def check():
+        if request.path.startswith(API):
+            return None
         if request.method == "POST" and not same_origin():
             return refuse(403, "cross-site request")
         if request.path.startswith(PUBLIC):

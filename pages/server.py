@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dash
 
+from intake import api
 from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
                    quarantine, session, shell)
 from pages.context import AppConfig, AppContext
@@ -30,6 +31,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
             owners |= registered(app, page, lambda: page.register(app, ctx))
     routes = {prefix: page for page in PAGES for prefix in getattr(page, "ROUTES", ())}   # a page's own URLs
     gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes)
+    api.register(app.server, ctx)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)
