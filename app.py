@@ -7,6 +7,8 @@
     python app.py feeds check FILE [--channel C]
     python app.py [--config DIR] init [--admin NAME]
     python app.py boundaries import FILE --level communities --code-column CODE
+    python app.py tokens add NAME --channel hotel | --aggregates ; tokens list ; tokens revoke NAME
+    python app.py intake run-once|watch [--inbox DIR]   (or serve --inbox DIR)
 """
 from __future__ import annotations
 
@@ -243,8 +245,25 @@ def cmd_serve(args) -> int:
     state = State(Path(args.store).parent / "app.sqlite")
     print("demo mode: demo accounts enabled (passwords in README.md)" if demo_mode.apply(store, state) else
           "not (or no longer) the demo city: demo accounts disabled", file=sys.stderr)
+    if args.inbox:
+        from intake.cli import start_watcher
+        start_watcher(store, Path(args.inbox), args.settle)
     serve(store, host=args.host, port=args.port)
     return 0
+
+
+def cmd_tokens(args) -> int:
+    from auth.state import State
+    from intake.cli import tokens_command
+
+    return tokens_command(State(Path(args.store).parent / "app.sqlite"), args.action, args.name, args.channel,
+                          args.aggregates)
+
+
+def cmd_intake(args) -> int:
+    from intake.cli import intake_command
+
+    return intake_command(_store(args), args.action, Path(args.inbox), args.settle)
 
 
 def _global_options(default) -> argparse.ArgumentParser:
@@ -261,13 +280,17 @@ def _global_options(default) -> argparse.ArgumentParser:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="Closed-loop situation map (闭环管控态势图) of the configured city",
                                 parents=[_global_options(lambda value: value)])
-    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
+    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050, inbox=os.environ.get("WUZHOU_INBOX"),
+                   settle=1.0)
     sub = p.add_subparsers(dest="command")
     add = lambda name, **kw: sub.add_parser(  # noqa: E731
         name, parents=[_global_options(lambda value: argparse.SUPPRESS)], **kw)
     s = add("serve", help="serve the dashboard (default command)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX"),
+                   help="watch this folder (one subfolder per channel) and ingest files dropped there")
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
     s.set_defaults(func=cmd_serve)
     s = add("demo", help="write the demo city's feed files and build its database")
     s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")
@@ -313,12 +336,21 @@ def parser() -> argparse.ArgumentParser:
     s = add("store", help="check the store's health, or return it to its last good version")
     s.add_argument("action", choices=["check", "repair"])
     s.set_defaults(func=cmd_store)
+    s = add("tokens", help="API tokens: add NAME --channel C | --aggregates, list, revoke NAME")
+    s.add_argument("action", choices=["add", "list", "revoke"])
+    s.add_argument("name", nargs="?")
+    s.add_argument("--channel", help="the one channel the token may upload files of")
+    s.add_argument("--aggregates", action="store_true", help="the token may read aggregate figures")
+    s.set_defaults(func=cmd_tokens)
+    s = add("intake", help="ingest files dropped in the inbox: run-once, or watch")
+    s.add_argument("action", choices=["run-once", "watch"])
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX") or str(VAR / "inbox"))
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
+    s.set_defaults(func=cmd_intake)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
-
     from ingest.channels import FEEDS_ENV, FeedsFileError, active_feeds
     from store.db import StoreBusy, VerifyError
 

@@ -27,6 +27,7 @@ STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 CHANGE = ("/password", "/logout")          # all a user who must change the password may reach
 INPUT_ERRORS = (TypeError, ValueError, KeyError, IndexError, AttributeError)   # a value not of the shape sent
 CATCH_ALL = ("/<path:path>", "/")           # Dash's catch-all endpoints serve the shell for any path
+API = "/api/"          # token-authenticated (intake/api.py): never the session cookie, so no cross-site rule
 
 
 def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str | None = None,
@@ -58,6 +59,8 @@ def install(app, state, pages_of_callbacks: dict, roles_of_page, tile_url: str |
 
     @server.before_request
     def check():
+        if request.path.startswith(API):
+            return None
         if request.method == "POST" and not same_origin():
             return denied(403, "cross-site request")
         if request.path in PUBLIC or request.path.startswith(STATIC):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dash
 
+from intake import api
 from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
                    quarantine, session, shell)
 from pages.context import AppConfig, AppContext
@@ -33,6 +34,7 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
     gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes, {p.PATH for p in PAGES})
     app.server.wsgi_app = app.server.extensions["limits"] = Limits(app.server.wsgi_app, ctx.state, gate.COOKIE)
     app.server.config["MAX_CONTENT_LENGTH"] = Limits.MAX_BODY          # bodies sent without a length, too
+    api.register(app.server, ctx)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)
