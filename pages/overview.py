@@ -21,7 +21,7 @@ from layers import alerts as alert_layer
 from layers import areas as area_layer
 from layers import charts, points
 from layers import risk as risk_layer
-from layers.basemap import bounds_of, fit, map_layout
+from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
 from pages import session
@@ -39,6 +39,8 @@ MAP_METRICS = (*METRICS, "alerts", "risk")
 POINT_LAYERS = ("checkpoints", "sites", "alerts", "cases_imported", "cases_local")   # data[1:] of the map, in order
 DATED_LAYERS = ("alerts", "cases_imported", "cases_local")                           # these change with the date
 SHOWN_LAYERS = ("checkpoints", "sites")                                               # at first
+LABELS = 1 + len(POINT_LAYERS)                                                        # data[LABELS]: area names
+LABEL_SIZE = {"districts": 15, "townships": 13, "communities": 11}
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
 
 
@@ -157,6 +159,33 @@ def point_traces(ctx, scope, path, lang, shown, as_of=REPORT_DAY) -> list:
     return [*static_traces(ctx, scope, path, lang, shown), *(dated.get(name, empty[name]) for name in DATED_LAYERS)]
 
 
+def clicked_area(ctx, scope, path: list[str], point: dict) -> str | None:
+    """The area a map click means: the area itself (curve 0), or for a marker of a point layer (curves 1..)
+    the area of the current level under the marker, so that markers over an area never swallow a drill."""
+    if point.get("curveNumber") == 0:
+        return point.get("location")
+    if point.get("lon") is None or point.get("lat") is None:
+        return None
+    level = LEVELS[len(path)]
+    found = ctx.cache.get(("overview.shapes", scope, level, tuple(path)),
+                          lambda _conn: area_layer.shapes(areas_in(ctx, scope, level, path)))
+    return area_layer.area_at(found, point["lon"], point["lat"])
+
+
+def name_labels(ctx, scope, path: list[str]) -> dict:
+    """The names of the areas shown (the children of the last code on the path), drawn on the map."""
+    level = LEVELS[len(path)]
+    found = places(ctx, scope, level)
+    keep = [i for i, code in enumerate(found["code"]) if code.startswith(path[-1] if path else "")]
+    return area_layer.labels({k: v[keep] for k, v in found.items()}, LABEL_SIZE[level])
+
+
+def outlines(ctx, path: list[str]) -> list[str]:
+    """The coarser levels' outlines (whole city) around the shown areas: the neighbours of a district, of a
+    township."""
+    return [geojson_url(ctx, level) for level in LEVELS[:len(path)]]
+
+
 def number(value) -> str:
     """A count as 1,234; a score as 12.5."""
     value = float(value)
@@ -180,8 +209,10 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
     """The full map figure (first render) and its legend."""
     data = map_data(ctx, scope, path, metric, as_of, method, lang)
     trace = area_layer.choropleth(geojson_url(ctx, data.level), data.props)
-    layout = map_layout(fit(bounds_of(data.areas["wkb"])), ctx.config.tile_url, revision="/".join(path))
-    figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown, as_of)], "layout": layout}
+    layout = map_layout(fit(bounds_of(data.areas["wkb"])), ctx.config.tile_url, revision="/".join(path),
+                        outlines=outlines(ctx, path))
+    figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown, as_of), name_labels(ctx, scope, path)],
+              "layout": layout}
     return figure, legend(data, lang)
 
 
@@ -278,7 +309,9 @@ def register(app, ctx) -> None:
         if trigger == "ov-drill":
             patch["data"][0]["geojson"] = geojson_url(ctx, data.level)
             patch["layout"]["map"].update(fit(bounds_of(data.areas["wkb"])))
+            patch["layout"]["map"]["layers"] = base_layers(ctx.config.tile_url, outlines(ctx, path))
             patch["layout"]["uirevision"] = "/".join(path)
+            patch["data"][LABELS] = name_labels(ctx, scope, path)
         if trigger in ("ov-drill", "ov-points"):
             for i, trace in enumerate(point_traces(ctx, scope, path, lang, shown, as_of), start=1):
                 patch["data"][i] = trace
@@ -296,11 +329,9 @@ def register(app, ctx) -> None:
         path = list(state["path"])
         if dash.ctx.triggered_id == "ov-up":
             return {"path": path[:-1] if len(path) > len(home_path(scope)) else path, "selected": None}
-        point = (click or {}).get("points", [{}])[0]
-        code = point.get("location")
+        code = clicked_area(ctx, scope, path, (click or {}).get("points", [{}])[0])
         parent = path[-1] if path else ""
-        if point.get("curveNumber") != 0 or not code or not code.startswith(parent) \
-                or session.within(scope, code) is None:
+        if not code or not code.startswith(parent) or session.within(scope, code) is None:
             return dash.no_update
         if len(path) < len(LEVELS) - 1:
             return {"path": path + [code], "selected": None}

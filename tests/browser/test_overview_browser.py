@@ -24,7 +24,8 @@ def map_locations(duo) -> list:
         "return Array.from(document.querySelector('#ov-map .js-plotly-plot').data[0].locations);")
 
 
-def click_map_at(duo, graph_id: str, lon: float, lat: float) -> None:
+def click_map_at(duo, graph_id: str, lon: float, lat: float, kinds=("mouseMoved", "mouseMoved", "mousePressed",
+                                                                      "mouseReleased")) -> None:
     """A real mouse move and click (Chrome DevTools input events) on the map at lon/lat."""
     x, y = duo.driver.execute_script("""
         const gd = document.querySelector('#%s .js-plotly-plot');
@@ -32,7 +33,7 @@ def click_map_at(duo, graph_id: str, lon: float, lat: float) -> None:
         const box = m.getCanvas().getBoundingClientRect();
         const p = m.project([arguments[0], arguments[1]]);
         return [box.left + p.x, box.top + p.y];""" % graph_id, lon, lat)
-    for kind in ("mouseMoved", "mouseMoved", "mousePressed", "mouseReleased"):
+    for kind in kinds:
         duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x + (kind == "mouseMoved"),
                                                                 "y": y, "button": "left", "clickCount": 1})
         time.sleep(0.15)
@@ -134,13 +135,13 @@ def test_risk_metric_and_the_loop_point_layers(browser):
     wait_until(lambda: t("legend.risk.areas") in browser.find_element("#ov-legend").text, message="risk legend")
     wait_until(lambda: t("metric.risk.areas") in browser.driver.execute_script(
         "return document.querySelector('#ov-map .js-plotly-plot').data[0].hovertemplate;"), message="risk hover")
-    assert [n for n, _, _ in map_traces(browser)][3:] == [t("layer.alerts"), t("layer.cases_imported"),
+    assert [n for n, _, _ in map_traces(browser)][3:6] == [t("layer.alerts"), t("layer.cases_imported"),
                                                           t("layer.cases_local")]
     click_option(browser, "ov-points", t("layer.alerts"))
     wait_until(lambda: map_traces(browser)[3][1] is True and map_traces(browser)[3][2] > 0, message="alerts shown")
     click_option(browser, "ov-points", t("layer.cases_imported"))
     click_option(browser, "ov-points", t("layer.cases_local"))
-    wait_until(lambda: [v for _, v, _ in map_traces(browser)[4:]] == [True, True], message="cases shown")
+    wait_until(lambda: [v for _, v, _ in map_traces(browser)[4:6]] == [True, True], message="cases shown")
     before = alert_total(browser)
     handle = browser.find_element("#ov-day [role='slider']")
     handle.click()
@@ -152,3 +153,59 @@ def test_risk_metric_and_the_loop_point_layers(browser):
     wait_until(lambda: "脱管" in browser.find_element("#ov-funnel").text, message="leaks in the funnel")
     assert severe_errors(browser) == []
     screenshot(browser, "overview-risk")
+
+
+def rendered_names(duo, graph_id: str = "ov-map") -> set:
+    """The texts maplibre has actually drawn on the map (its symbol layers' rendered features)."""
+    return set(duo.driver.execute_script("""
+        const m = document.querySelector('#%s .js-plotly-plot')._fullLayout.map._subplot.map;
+        const ids = m.getStyle().layers.filter(l => l.type === 'symbol').map(l => l.id);
+        return m.queryRenderedFeatures({layers: ids}).map(f => f.properties.text || f.properties.name || '');
+    """ % graph_id))
+
+
+def test_a_click_on_a_marker_over_a_district_still_drills(browser, boundaries):
+    """Checkpoints and quarantine sites are on at first: a click that lands on one of their markers drills into
+    the district under it (it used to be swallowed: curveNumber 1 or 2), and the marker keeps its hover."""
+    from pages.i18n import t
+
+    open_page(browser, "/")
+    wait_for_map(browser, "ov-map")
+    lon, lat = browser.driver.execute_script(
+        "const d = document.querySelector('#ov-map .js-plotly-plot').data[2]; return [d.lon[0], d.lat[0]];")
+    import shapely
+    district = next(code for code, geom in zip(boundaries.districts["code"], boundaries.districts.geometry)
+                    if geom.contains(shapely.Point(lon, lat)))
+    click_map_at(browser, "ov-map", lon, lat, kinds=("mouseMoved", "mouseMoved"))
+    wait_until(lambda: t("layer.sites") in " ".join(e.text for e in browser.find_elements("#ov-map .hovertext")),
+               message="the marker's hover")
+    click_map_at(browser, "ov-map", lon, lat)
+    wait_until(lambda: all(c.startswith(district) and len(c) == 9 for c in map_locations(browser)),
+               message=f"townships of {district} after a click on a marker")
+    assert severe_errors(browser) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_area_names_are_drawn_on_the_map_offline(browser, boundaries, lang):
+    """The districts' names, then a district's townships' names, are drawn on the map from the browser's own
+    fonts: no request leaves the app (no glyph or tile server), in either language."""
+    open_page(browser, f"/?lang={lang}")
+    wait_for_map(browser, "ov-map")
+    names = set(boundaries.districts["name"])
+    wait_until(lambda: len(rendered_names(browser) & names) >= 5, message="district names drawn")
+    point = boundaries.districts.set_index("code").loc["450403"].geometry.representative_point()
+    click_map_at(browser, "ov-map", point.x, point.y)
+    wait_until(lambda: len(map_locations(browser)) and all(c.startswith("450403") for c in map_locations(browser)),
+               message="townships of 450403")
+    wait_for_map(browser, "ov-map")
+    towns = set(boundaries.townships.loc[boundaries.townships["district_code"] == "450403", "name"])
+    wait_until(lambda: len(rendered_names(browser) & towns) >= len(towns) // 2, message="township names drawn")
+    layers = browser.driver.execute_script("""
+        const m = document.querySelector('#ov-map .js-plotly-plot')._fullLayout.map._subplot.map;
+        return m.getStyle().layers.map(l => l.type);""")
+    assert "line" in layers                                              # the neighbouring districts' outlines
+    origin = browser.server.url.rstrip("/")
+    fetched = browser.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in fetched if not url.startswith(origin) and not url.startswith("blob:")] == []
+    assert severe_errors(browser) == []
+    screenshot(browser, f"overview-names-{lang}")
