@@ -155,9 +155,6 @@ TEXT: dict[str, dict[str, str]] = {
     "play": {"zh": "▶ 播放", "en": "▶ Play"},
     "pause": {"zh": "⏸ 暂停", "en": "⏸ Pause"},
     "chart.daily": {"zh": "每日人数", "en": "People per day"},
-    "series.abroad": {"zh": "境外未归", "en": "Abroad"},
-    "series.entered": {"zh": "累计入境", "en": "Entered (cumulative)"},
-    "series.in_quarantine": {"zh": "正在隔离", "en": "In quarantine"},
     "funnel": {"zh": "闭环流程", "en": "The closed loop"},
     "funnel.abroad": {"zh": "境外未归", "en": "Abroad"},
     "funnel.entered": {"zh": "已入境", "en": "Entered"},
@@ -427,6 +424,12 @@ TEXT: dict[str, dict[str, str]] = {
     "card.missed": {"zh": "居家隔离漏报", "en": "Missed reports"},
     "card.missed.def": {"zh": "居家隔离期间某日无体温报告（每人每天计一次）。",
                         "en": "Days of home quarantine without a temperature report (one per person and day)."},
+    # -- leadership map (overview): charts, stamps, tallies, briefing
+    "panel.new_entries": {"zh": "每日新增入境（人）", "en": "New entries per day (people)"},
+    "panel.average_7d": {"zh": "7 日平均", "en": "7-day average"},
+    "panel.entered": {"zh": "累计入境（人）", "en": "Entered, cumulative (people)"},
+    "panel.abroad": {"zh": "境外未归（人）", "en": "Abroad now (people)"},
+    "panel.in_quarantine": {"zh": "正在隔离（人）", "en": "In quarantine (people)"},
 }
 
 

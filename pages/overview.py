@@ -383,16 +383,19 @@ def register(app, ctx) -> None:
 
     @app.callback(Output("ov-daily", "figure"), Input("ov-day", "value"), Input("ov-drill", "data"))
     def daily(day_value, drill):
-        """People abroad, entered and in quarantine per day up to the as-of day (the last point = the cards),
-        from the caller's scope's tables: the row of the current area."""
+        """New entries per day (with their 7-day average), entries cumulative, people abroad and in quarantine
+        up to the as-of day (the last point = the cards), one panel each, from the caller's scope's tables: the
+        row of the current area."""
         lang, scope = session.language(), session.current_scope()
         path = drill["path"]
         if session.within(scope, path[-1] if path else None) is None:
             return {}
         level, code = own(path)
-        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES_COLOURS})
-        shown = series.loc[:day(day_value)].rename_axis("day").reset_index()
-        return charts.daily_counts(shown, {k: t(f"series.{k}", lang) for k in charts.SERIES_COLOURS})
+        as_of = as_of_day(day_value)
+        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES})
+        shown = series.loc[:as_of].rename_axis("day").reset_index()
+        labels = {**{k: t(f"panel.{k}", lang) for k in charts.PANEL_LABELS if k != "as_of"}, "as_of": t("as_of", lang)}
+        return charts.daily_panels(shown, as_of, (PERIOD_START, PERIOD_END), labels)
 
     @app.callback(Output("ov-ranked", "children"), Input("ov-drill", "data"), Input("ov-metric", "value"),
                   Input("ov-day", "value"))

@@ -209,3 +209,43 @@ def test_area_names_are_drawn_on_the_map_offline(browser, boundaries, lang):
     assert [url for url in fetched if not url.startswith(origin) and not url.startswith("blob:")] == []
     assert severe_errors(browser) == []
     screenshot(browser, f"overview-names-{lang}")
+
+
+def daily_ticks(duo) -> list[str]:
+    """The y-axis tick labels the daily chart has drawn (its SVG text)."""
+    return [e.text for e in duo.find_elements("#ov-daily .ytick text") if e.text]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_daily_chart_small_multiples_in_whole_people_with_the_date_marked(browser, boundaries, lang):
+    """At township level (small counts, where the chart once showed 410.1 people on a clipped second axis):
+    one panel per quantity, every tick a whole number, new entries with their 7-day average, the date marked."""
+    from pages.i18n import t
+
+    open_page(browser, f"/?lang={lang}")
+    wait_for_map(browser, "ov-map")
+    point = boundaries.districts.set_index("code").loc["450403"].geometry.representative_point()
+    click_map_at(browser, "ov-map", point.x, point.y)
+    wait_until(lambda: all(len(c) == 9 for c in map_locations(browser)), message="townships")
+    wait_for_map(browser, "ov-map")
+    town = boundaries.townships[boundaries.townships["district_code"] == "450403"].iloc[0]
+    inner = town.geometry.representative_point()
+    click_map_at(browser, "ov-map", inner.x, inner.y)
+    wait_until(lambda: all(len(c) == 12 for c in map_locations(browser)), message="communities")
+    text = wait_until(lambda: browser.find_element("#ov-daily").text, message="chart drawn")
+    for key in ("new_entries", "average_7d", "entered", "abroad", "in_quarantine"):
+        if key != "average_7d":
+            wait_until(lambda: t(f"panel.{key}", lang) in browser.find_element("#ov-daily").text,
+                       message=f"panel {key}")
+    ticks = wait_until(lambda: daily_ticks(browser), message="ticks")
+    assert all(tick.replace(",", "").lstrip("−-").isdigit() for tick in ticks), ticks
+    axes = browser.driver.execute_script(
+        "const gd = document.querySelector('#ov-daily .js-plotly-plot');"
+        "return Object.keys(gd._fullLayout).filter(k => /^yaxis\\d*$/.test(k)).map(k => !!gd._fullLayout[k].overlaying);")
+    assert len(axes) == 4 and not any(axes)
+    assert "2020-03-29" in text                                          # the selected date, marked
+    assert browser.driver.execute_script(
+        "return document.querySelector('#ov-daily .js-plotly-plot').data.map(d => d.type).includes('bar');")
+    assert severe_errors(browser) == []
+    browser.driver.execute_script("document.getElementById('ov-daily').scrollIntoView()")
+    screenshot(browser, f"overview-daily-{lang}")
