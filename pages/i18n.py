@@ -430,6 +430,15 @@ TEXT: dict[str, dict[str, str]] = {
     "panel.entered": {"zh": "累计入境（人）", "en": "Entered, cumulative (people)"},
     "panel.abroad": {"zh": "境外未归（人）", "en": "Abroad now (people)"},
     "panel.in_quarantine": {"zh": "正在隔离（人）", "en": "In quarantine (people)"},
+    "fresh.title": {"zh": "数据更新", "en": "Data"},
+    "fresh.stamp": {"zh": "数据截至 {data_to}，最近接收 {received}", "en": "as of {data_to}, last received {received}"},
+    "fresh.group.people": {"zh": "人员来源", "en": "People sources"},
+    "fresh.group.checkpoints": {"zh": "检测站", "en": "Checkpoints"},
+    "fresh.group.quarantine": {"zh": "隔离管理", "en": "Quarantine"},
+    "fresh.group.cdc": {"zh": "疾控", "en": "CDC"},
+    "fresh.group.other": {"zh": "其他通道", "en": "Other channels"},
+    "fresh.stale": {"zh": "数据未按时报送，相关数字可能偏低：", "en": "Late data: figures that use it may be low:"},
+    "fresh.last_file": {"zh": "（最后文件 {file}）", "en": "(last file {file})"},
 }
 
 

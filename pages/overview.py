@@ -24,7 +24,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import session
+from pages import freshness, session
 from pages.components import card, chart, map_graph, section
 from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
@@ -218,7 +218,8 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
 
 def warm(ctx, scope) -> None:
     """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
-    lists, every metric at every level (the loop's alerts too), every day's cards, the cases, every day's risk."""
+    lists, every metric at every level (the loop's alerts too), every day's cards, the feeds' freshness, the
+    cases, every day's risk."""
     ctx.headline_days()
     for level in LEVELS:
         ctx.query("areas", scope, level=level)
@@ -226,6 +227,7 @@ def warm(ctx, scope) -> None:
         for metric in METRICS:
             ctx.metric(scope, level, metric)
     ctx.headline(scope, REPORT_DAY)
+    ctx.query("feed_status", scope, now=None)           # the freshness stamp
     for level in ("all", *LEVELS):
         alerts_table(ctx, scope, level)                 # the "alerts" metric, as the others
     case_rows(ctx, scope)
@@ -252,6 +254,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
             html.Div([t("as_of", lang), " ", html.Strong(REPORT_DAY.isoformat(), id="ov-day-label")],
                      className="asof"),
         ], className="timebar"),
+        freshness.panel(ctx.query("feed_status", scope, now=None), lang),
         html.Div(id="ov-cards", className="cards"),
         html.Div([
             html.Div([

@@ -249,3 +249,20 @@ def test_daily_chart_small_multiples_in_whole_people_with_the_date_marked(browse
     assert severe_errors(browser) == []
     browser.driver.execute_script("document.getElementById('ov-daily').scrollIntoView()")
     screenshot(browser, f"overview-daily-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_stamps_each_channel_group_and_names_the_stale_feed(browser, lang):
+    """The overview says, per group of channels, how recent its data is and when it was last received, and
+    warns by name about the channel that stopped sending (the synthetic university registry, after 03-10),
+    which only the Feeds page used to flag."""
+    from pages.i18n import t
+
+    open_page(browser, f"/?lang={lang}")
+    stamp = wait_until(lambda: browser.find_elements("#ov-fresh"), message="freshness stamp")[0]
+    assert t("fresh.group.people", lang) in stamp.text and "2020-02-28 00:00" in stamp.text   # the newest batch
+    warning = browser.find_element("#ov-stale")
+    assert warning.is_displayed() and t("channel.university", lang) in warning.text
+    assert "university_015.csv" in warning.text                          # the feed's last file, named
+    assert t("channel.hotel", lang) not in warning.text                  # a channel on time is not flagged
+    assert severe_errors(browser) == []
