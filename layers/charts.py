@@ -70,6 +70,20 @@ def daily_panels(frame: pd.DataFrame, as_of, period: tuple, labels: dict[str, st
     return {"data": traces, "layout": layout}
 
 
+def weekly_new(cumulative: pd.Series, label: str, colour: str = "#6d4c41") -> dict:
+    """New counts per week (weeks from Monday, dated by their Monday) as bars, from a running total per day
+    (index: days): the trend of a tally, in whole numbers."""
+    new = pd.Series(np.diff(cumulative.to_numpy(dtype=np.int64), prepend=0), index=pd.DatetimeIndex(cumulative.index))
+    weeks = new.resample("W-MON", label="left", closed="left").sum()
+    y = [int(v) for v in weeks]
+    return {"data": [{"type": "bar", "x": [str(d)[:10] for d in weeks.index], "y": y, "name": label,
+                      "marker": {"color": colour}, "hovertemplate": "%{x}: %{y:,d}<extra></extra>"}],
+            "layout": {"template": TEMPLATE, "height": 160, "margin": {"l": 40, "r": 8, "t": 24, "b": 28},
+                       "title": {"text": label, "font": {"size": 12}, "x": 0, "xanchor": "left"},
+                       "xaxis": {"type": "date", "tickformat": "%m-%d", "fixedrange": True},
+                       "yaxis": integer_axis(max(y, default=0), ticks=3)}}
+
+
 def funnel(stages: list[tuple[str, int]]) -> dict:
     """The closed loop as a funnel of (label, people) from abroad to released."""
     return {"data": [{"type": "funnel", "y": [s[0] for s in stages], "x": [int(s[1]) for s in stages],

@@ -439,6 +439,24 @@ TEXT: dict[str, dict[str, str]] = {
     "fresh.group.other": {"zh": "其他通道", "en": "Other channels"},
     "fresh.stale": {"zh": "数据未按时报送，相关数字可能偏低：", "en": "Late data: figures that use it may be low:"},
     "fresh.last_file": {"zh": "（最后文件 {file}）", "en": "(last file {file})"},
+    "tally": {"zh": "网络谣言查处", "en": "Online rumours and enforcement"},
+    "tally.def": {"zh": "公安平台报送的网络谣言案件（按处理日期），及因此被批评教育、行政拘留、罚款的人数；按区县统计。",
+                  "en": "Online rumour cases the police platform reports (by the day handled) and the people "
+                        "educated, detained and fined over them; counted per district."},
+    "tally.district": {"zh": "所属区县合计", "en": "for its district"},
+    "tally.weekly": {"zh": "每周新增谣言案件", "en": "Rumour cases per week"},
+    "card.rumours": {"zh": "网络谣言案件", "en": "Rumour cases"},
+    "card.rumours.def": {"zh": "截至所选日期已处理的网络谣言案件数。",
+                         "en": "Online rumour cases handled up to the chosen day."},
+    "card.educated": {"zh": "批评教育", "en": "Educated"},
+    "card.educated.def": {"zh": "截至所选日期因网络谣言被批评教育的人数。",
+                          "en": "People educated over online rumours up to the chosen day."},
+    "card.detained": {"zh": "行政拘留", "en": "Detained"},
+    "card.detained.def": {"zh": "截至所选日期因网络谣言被行政拘留的人数。",
+                          "en": "People detained over online rumours up to the chosen day."},
+    "card.fined": {"zh": "罚款", "en": "Fined"},
+    "card.fined.def": {"zh": "截至所选日期因网络谣言被罚款的人数。",
+                       "en": "People fined over online rumours up to the chosen day."},
 }
 
 

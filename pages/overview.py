@@ -24,7 +24,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import freshness, session
+from pages import freshness, session, tally
 from pages.components import card, chart, map_graph, section
 from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
@@ -289,11 +289,14 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                   section(t("funnel", lang), chart("ov-funnel"), html.Div(t("funnel.def", lang), className="muted"),
                           html.Div(t("funnel.leaks.def", lang), className="muted"),
                           className="panel funnel")], className="row"),
+        tally.block(lang),
     ], className="overview")
 
 
 # ------------------------------------------------------------------------------------------ callbacks
 def register(app, ctx) -> None:
+    tally.register(app, ctx, as_of_day)
+
     @app.callback(Output("ov-map", "figure"), Output("ov-legend", "children"),
                   Input("ov-drill", "data"), Input("ov-metric", "value"), Input("ov-day", "value"),
                   Input("ov-classes", "value"), Input("ov-points", "value"), prevent_initial_call=True)

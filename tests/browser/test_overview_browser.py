@@ -266,3 +266,47 @@ def test_overview_stamps_each_channel_group_and_names_the_stale_feed(browser, la
     assert "university_015.csv" in warning.text                          # the feed's last file, named
     assert t("channel.hotel", lang) not in warning.text                  # a channel on time is not flagged
     assert severe_errors(browser) == []
+
+
+TALLY = ("rumours", "educated", "detained", "fined")
+
+
+def headline_of(store, code: str | None) -> dict:
+    """The headline figures as `app.py figures` computes them (queries.figures.headline), as of 03-29."""
+    import datetime as dt
+
+    import duckdb
+
+    from queries.figures import headline
+    from queries.runner import Scope
+
+    scope = Scope("system", district_code=code)
+    with duckdb.connect(str(store.current_path()), read_only=True) as conn:
+        return headline(conn, scope, dt.date(2020, 3, 29))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_shows_the_rumour_and_enforcement_tally_with_its_trend(browser, boundaries, synthetic_store, lang):
+    """Rumour cases and the people educated, detained and fined over them, as `app.py figures` counts them,
+    for the city and for a district, with a chart of rumour cases per week."""
+    from pages.i18n import t
+
+    open_page(browser, f"/?lang={lang}")
+    wait_for_map(browser, "ov-map")
+    city = headline_of(synthetic_store, None)
+    assert city["rumours"] > 0
+    for key in TALLY:
+        wait_until(lambda: browser.find_element(f"#tally-{key}-value").text == f"{city[key]:,}",
+                   message=f"city {key}")
+        assert t(f"card.{key}", lang) in browser.find_element(f"#tally-{key}").text
+    bars = browser.driver.execute_script(
+        "const gd = document.querySelector('#ov-tally-trend .js-plotly-plot');"
+        "return gd.data[0].y.reduce((a, b) => a + b, 0);")
+    assert bars == city["rumours"]                                        # the weekly bars add up to the tally
+    point = boundaries.districts.set_index("code").loc["450403"].geometry.representative_point()
+    click_map_at(browser, "ov-map", point.x, point.y)
+    district = headline_of(synthetic_store, "450403")
+    assert district["rumours"] != city["rumours"]
+    wait_until(lambda: browser.find_element("#tally-rumours-value").text == f"{district['rumours']:,}",
+               message="the district's tally")
+    assert severe_errors(browser) == []

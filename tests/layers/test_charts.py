@@ -71,3 +71,13 @@ def test_checkpoint_heat_maps_hold_every_check():
     assert len(fig.data) == 2
     assert np.sum(fig.data[0].z) == 18 and np.sum(fig.data[1].z) == 6
     assert list(fig.data[0].y) == ["站A", "站B"]
+
+
+def test_weekly_new_counts_add_up_to_the_running_total():
+    days = pd.date_range("2020-01-20", periods=21).date                 # a Monday, three weeks
+    running = pd.Series(np.cumsum([1, 0, 0, 2, 0, 0, 0] + [0] * 7 + [0, 0, 0, 0, 0, 0, 4]), index=days)
+    figure = charts.weekly_new(running, "per week")
+    go.Figure(figure)
+    assert figure["data"][0]["x"] == ["2020-01-20", "2020-01-27", "2020-02-03"]
+    assert figure["data"][0]["y"] == [3, 0, 4]
+    assert charts.weekly_new(running.iloc[:0], "none")["data"][0]["y"] == []

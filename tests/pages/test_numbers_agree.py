@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from pages.context import day_index
+from pages.i18n import t
 from queries.figures import PERIOD_START, headline
 from queries.runner import Scope
 
@@ -82,7 +83,14 @@ def test_cards_map_chart_grid_and_exports_agree(client, synthetic_store, path, a
     daily = client.call("ov-daily.figure", inputs).outputs["ov-daily.figure"]
     last = {trace["name"]: array(trace["y"]) for trace in daily["data"]}
     assert str(array(daily["data"][0]["x"])[-1])[:10] == str(as_of)
-    assert [v[-1] for v in last.values()] == [h["abroad"], h["entered"], h["in_quarantine"]]
+    assert [last[t(f"panel.{k}")][-1] for k in ("abroad", "entered", "in_quarantine")] == \
+        [h["abroad"], h["entered"], h["in_quarantine"]]
+    assert sum(last[t("panel.new_entries")]) == h["entered"]              # new per day adds up to the total
+
+    tally = client.call("ov-tally.children", inputs).outputs["ov-tally.children"]
+    assert {k: number(find(tally, f"tally-{k}-value")["props"]["children"])
+            for k in ("rumours", "educated", "detained", "fined")} == {k: h[k] for k in ("rumours", "educated",
+                                                                                      "detained", "fined")}
 
     for population in ("abroad", "entered", "arrived", "measures", "in_quarantine", "released"):
         filters = export_filters(path, as_of, population)
