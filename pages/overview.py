@@ -31,7 +31,7 @@ from pages.i18n import t
 from pages.loop_map import (DAYS, POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
                             metric_values, places, risk_counts, risk_scores)
 from queries.dashboard import LEVELS, METRICS, PERIOD_END
-from queries.figures import PERIOD_START
+from queries.figures import DAILY_FIGURES, PERIOD_START
 
 PATH, NAME, NAV = "/", "overview", "nav.overview"
 ROLES = ("leadership", "police", "analyst")
@@ -157,6 +157,19 @@ def point_traces(ctx, scope, path, lang, shown, as_of=REPORT_DAY) -> list:
     empty = {name: {"type": "scattermap", "lon": [], "lat": [], "visible": False, "name": t(f"layer.{name}", lang)}
              for name in DATED_LAYERS}
     return [*static_traces(ctx, scope, path, lang, shown), *(dated.get(name, empty[name]) for name in DATED_LAYERS)]
+
+
+def community_headline(ctx, scope, code: str, as_of) -> dict:
+    """The headline figures of one community of `scope` (the cards once a community is picked): its rows of the
+    day-by-day figures (queries/headline_days.sql), and the checks at its checkpoints up to `as_of`."""
+    tables = ctx.headline_days()
+    figures = {f: int(tables[f].on(as_of, [code])[0]) if f in tables else 0 for f in DAILY_FIGURES}
+    mine = ctx.query("checkpoints", scope)
+    days = ctx.checkpoint_days(scope)
+    rows = days[days["checkpoint_id"].isin(mine.loc[mine["community_code"] == code, "checkpoint_id"])
+                & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of))]
+    return {**figures, "checkpoint_vehicles": int(rows["vehicles"].sum()),
+            "checkpoint_persons": int(rows["persons"].sum())}
 
 
 def clicked_area(ctx, scope, path: list[str], point: dict) -> str | None:
@@ -372,7 +385,9 @@ def register(app, ctx) -> None:
         area_scope = session.within(scope, (path or [None])[-1])
         if area_scope is None:
             return html.Div(t("outside_scope", lang), className="notice"), {}
-        h = ctx.headline(area_scope, as_of)
+        selected = drill.get("selected")
+        picked = selected if selected and session.within(scope, selected) is not None else None
+        h = community_headline(ctx, area_scope, picked, as_of) if picked else ctx.headline(area_scope, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         details = {"abroad": t("card.abroad.split", lang, passport=h["abroad_passport"], permit=h["abroad_permit"]),
                    "in_quarantine": t("card.in_quarantine.split", lang, hotel=h["in_quarantine_hotel"],
@@ -384,7 +399,7 @@ def register(app, ctx) -> None:
                   (t("funnel.arrived", lang), h["arrived"]),
                   (t("funnel.quarantined", lang), h["in_quarantine"] + h["released"]),
                   (t("funnel.released", lang), h["released"])]
-        leaks = funnel_leaks(ctx, scope, path, as_of)
+        leaks = funnel_leaks(ctx, scope, path + [picked] if picked else path, as_of)
         return row, alert_layer.funnel_with_leaks(stages, leaks, lambda n: t("funnel.leaks", lang, n=n))
 
     @app.callback(Output("ov-daily", "figure"), Input("ov-day", "value"), Input("ov-drill", "data"))

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.browser
 
 
 def card_value(duo, key: str) -> str:
-    return duo.find_element(f"#card-{key}-value").text
+    """The card's value as shown (read in one script: cards are redrawn under the test's feet)."""
+    return duo.driver.execute_script(f"const e = document.getElementById('card-{key}-value'); "
+                                     "return e ? e.textContent : null;")
 
 
 def daily_last_day(duo) -> str:
@@ -309,4 +311,28 @@ def test_overview_shows_the_rumour_and_enforcement_tally_with_its_trend(browser,
     assert district["rumours"] != city["rumours"]
     wait_until(lambda: browser.find_element("#tally-rumours-value").text == f"{district['rumours']:,}",
                message="the district's tally")
+    assert severe_errors(browser) == []
+
+
+def test_picking_a_community_shows_its_own_cards(browser, boundaries):
+    """District, township, then a click on a community: the cards change to the community's own figures (the
+    value the map shows for it), where they used to stay the township's."""
+    open_page(browser, "/")
+    wait_for_map(browser, "ov-map")
+    for level, length in ((boundaries.districts, 9), (boundaries.townships, 12)):
+        code = "450403" if length == 9 else "450403005"
+        point = level.set_index("code").loc[code].geometry.representative_point()
+        click_map_at(browser, "ov-map", point.x, point.y)
+        wait_until(lambda: all(len(c) == length for c in map_locations(browser)), message=f"level {length}")
+        wait_for_map(browser, "ov-map")
+    township_value = card_value(browser, "abroad")
+    shown = browser.driver.execute_script(
+        "const d = document.querySelector('#ov-map .js-plotly-plot').data[0];"
+        "return Array.from(d.locations).map((c, i) => [c, d.customdata[i][1]]);")
+    code, value = next((c, v) for c, v in shown if f"{v:,}" != township_value)
+    point = boundaries.communities.set_index("code").loc[code].geometry.representative_point()
+    click_map_at(browser, "ov-map", point.x, point.y)
+    wait_until(lambda: card_value(browser, "abroad") == f"{value:,}", message="the community's own card")
+    name = boundaries.communities.set_index("code").loc[code, "name"]
+    assert name in browser.find_element("#ov-crumbs").text
     assert severe_errors(browser) == []

@@ -114,3 +114,23 @@ def read_export(raw: bytes, kind: str) -> pd.DataFrame:
     if kind == "csv":
         return pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     return pd.read_excel(io.BytesIO(raw)) if kind == "xlsx" else pd.read_parquet(io.BytesIO(raw))
+
+
+def test_cards_follow_a_picked_community(client, synthetic_store):
+    """Once a community is picked on the map, the cards (and the funnel) are the community's, equal to what the
+    map shows for that community under each metric — not its township's any more."""
+    as_of = dt.date(2020, 3, 29)
+    path = ["450403", "450403005"]
+    values = {}
+    for metric in MAP_METRICS:
+        reply = client.call("ov-map.figure", overview_inputs(path, as_of, metric), changed=["ov-drill.data"])
+        ops = {tuple(op["location"]): op["params"]["value"] for op in reply.outputs["ov-map.figure"]["operations"]}
+        values[metric] = dict(zip(ops[("data", 0, "locations")], (v for _, v in ops[("data", 0, "customdata")])))
+    picked = max(values["abroad"], key=lambda c: (values["abroad"][c], values["entered"][c]))
+    assert values["abroad"][picked] > 0
+    township = client.call("ov-cards.children", overview_inputs(path, as_of)).outputs["ov-cards.children"]
+    inputs = {**overview_inputs(path, as_of), "ov-drill.data": {"path": path, "selected": picked}}
+    cards = client.call("ov-cards.children", inputs).outputs["ov-cards.children"]
+    shown = {k: number(find(cards, f"card-{k}-value")["props"]["children"]) for k in MAP_METRICS}
+    assert shown == {k: values[k][picked] for k in MAP_METRICS}
+    assert shown["abroad"] != number(find(township, "card-abroad-value")["props"]["children"])
