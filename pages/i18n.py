@@ -439,6 +439,12 @@ TEXT: dict[str, dict[str, str]] = {
     "fresh.group.other": {"zh": "其他通道", "en": "Other channels"},
     "fresh.stale": {"zh": "数据未按时报送，相关数字可能偏低：", "en": "Late data: figures that use it may be low:"},
     "fresh.last_file": {"zh": "（最后文件 {file}）", "en": "(last file {file})"},
+    "caption": {"zh": "{metric}（{unit}），截至 {date}", "en": "{metric} ({unit}), as of {date}"},
+    "unit.people": {"zh": "人", "en": "people"},
+    "unit.checks": {"zh": "车辆 + 人员查验次数", "en": "vehicles + persons checked"},
+    "unit.alerts": {"zh": "条", "en": "alerts"},
+    "unit.score": {"zh": "风险得分", "en": "risk score"},
+    "unit.communities": {"zh": "个中高风险村（社区）", "en": "communities at medium or high risk"},
     "tally": {"zh": "网络谣言查处", "en": "Online rumours and enforcement"},
     "tally.def": {"zh": "公安平台报送的网络谣言案件（按处理日期），及因此被批评教育、行政拘留、罚款的人数；按区县统计。",
                   "en": "Online rumour cases the police platform reports (by the day handled) and the people "

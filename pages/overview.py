@@ -41,6 +41,8 @@ DATED_LAYERS = ("alerts", "cases_imported", "cases_local")                      
 SHOWN_LAYERS = ("checkpoints", "sites")                                               # at first
 LABELS = 1 + len(POINT_LAYERS)                                                        # data[LABELS]: area names
 LABEL_SIZE = {"districts": 15, "townships": 13, "communities": 11}
+UNITS = {"abroad": "people", "entered_14d": "people", "entered": "people", "in_quarantine": "people",
+         "checkpoint_volume": "checks", "alerts": "alerts", "risk": "communities"}
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
 
 
@@ -209,13 +211,20 @@ def geojson_url(ctx, level: str) -> str:
     return dash.get_asset_url(f"geo/{level}.geojson") + f"?v={ctx.store.version()}"
 
 
-def legend(data: MapData, lang) -> list:
+def caption(metric: str, level: str, as_of, lang: str) -> html.Div:
+    """What a legend or ranking shows: the metric, its unit and the date."""
+    unit = "score" if metric == "risk" and level == "communities" else UNITS[metric]
+    return html.Div(t("caption", lang, metric=t(f"metric.{metric}", lang), unit=t(f"unit.{unit}", lang),
+                      date=as_of.isoformat()), className="caption")
+
+
+def legend(data: MapData, lang, metric: str, as_of) -> list:
     rows = [html.Li([html.Span(className="swatch", style={"background": colour}), html.Span(span),
                      html.Span(f"({n})", className="muted")]) for colour, span, n in data.legend]
     note = [html.Div(data.note, className="muted", id="ov-legend-note")] if data.note else []
     unplaced = [html.Div(t("unplaced", lang, n=data.unplaced), className="muted", id="ov-unplaced")] \
         if data.unplaced else []
-    return [html.H4(t("legend", lang)), *note, html.Ul(rows, className="legend-list"), *unplaced]
+    return [html.H4(t("legend", lang)), caption(metric, data.level, as_of, lang), *note, html.Ul(rows, className="legend-list"), *unplaced]
 
 
 def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
@@ -226,7 +235,7 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
                         outlines=outlines(ctx, path))
     figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown, as_of), name_labels(ctx, scope, path)],
               "layout": layout}
-    return figure, legend(data, lang)
+    return figure, legend(data, lang, metric, as_of)
 
 
 def warm(ctx, scope) -> None:
@@ -338,7 +347,7 @@ def register(app, ctx) -> None:
             moved = [name for name in DATED_LAYERS if name in shown]
             for name, trace in dated_traces(ctx, scope, path, lang, shown, as_of, only=moved).items():
                 patch["data"][1 + POINT_LAYERS.index(name)] = trace
-        return patch, legend(data, lang)
+        return patch, legend(data, lang, metric, as_of)
 
     @app.callback(Output("ov-drill", "data"), Input("ov-map", "clickData"), Input("ov-up", "n_clicks"),
                   State("ov-drill", "data"), prevent_initial_call=True)
@@ -426,16 +435,16 @@ def register(app, ctx) -> None:
         path = drill["path"]
         if session.within(scope, path[-1] if path else None) is None or metric not in MAP_METRICS:
             return []
-        areas = areas_in(ctx, scope, "communities", path)
-        values = metric_values(ctx, scope, "communities", metric, as_of_day(day_value), areas["code"])
+        areas, as_of = areas_in(ctx, scope, "communities", path), as_of_day(day_value)
+        values = metric_values(ctx, scope, "communities", metric, as_of, areas["code"])
         top = areas[["code", "name"]].assign(value=values)
         top = top[top["value"] > 0].nlargest(10, "value")
         if top.empty:
-            return html.Div(t("ranked.empty", lang), className="muted")
+            return [caption(metric, "communities", as_of, lang), html.Div(t("ranked.empty", lang), className="muted")]
         peak = top["value"].max()
-        return html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
+        return [caption(metric, "communities", as_of, lang), html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
                                  html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
-                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")
+                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
 
     app.clientside_callback(
         """function(day) {

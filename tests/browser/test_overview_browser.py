@@ -336,3 +336,19 @@ def test_picking_a_community_shows_its_own_cards(browser, boundaries):
     name = boundaries.communities.set_index("code").loc[code, "name"]
     assert name in browser.find_element("#ov-crumbs").text
     assert severe_errors(browser) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_and_ranking_name_metric_unit_and_date(browser, lang):
+    from pages.i18n import t
+
+    open_page(browser, f"/?lang={lang}")
+    wait_for_map(browser, "ov-map")
+    for box in ("#ov-legend", "#ov-ranked"):
+        caption = wait_until(lambda: browser.find_elements(f"{box} .caption"), message=f"{box} caption")[0].text
+        assert t("metric.abroad", lang) in caption and t("unit.people", lang) in caption, caption
+        assert "2020-03-29" in caption
+    click_option(browser, "ov-metric", t("metric.checkpoint_volume", lang))
+    wait_until(lambda: t("unit.checks", lang) in browser.find_element("#ov-legend .caption").text,
+               message="the unit follows the metric")
+    assert severe_errors(browser) == []
