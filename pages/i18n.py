@@ -439,6 +439,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fresh.group.other": {"zh": "其他通道", "en": "Other channels"},
     "fresh.stale": {"zh": "数据未按时报送，相关数字可能偏低：", "en": "Late data: figures that use it may be low:"},
     "fresh.last_file": {"zh": "（最后文件 {file}）", "en": "(last file {file})"},
+    "definitions": {"zh": "指标定义", "en": "What each figure counts"},
     "caption": {"zh": "{metric}（{unit}），截至 {date}", "en": "{metric} ({unit}), as of {date}"},
     "unit.people": {"zh": "人", "en": "people"},
     "unit.checks": {"zh": "车辆 + 人员查验次数", "en": "vehicles + persons checked"},

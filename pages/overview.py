@@ -24,7 +24,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import freshness, session, tally
+from pages import definitions, freshness, session, tally
 from pages.components import card, chart, map_graph, section
 from pages.context import REPORT_DAY, day, day_index
 from pages.i18n import t
@@ -312,6 +312,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                           html.Div(t("funnel.leaks.def", lang), className="muted"),
                           className="panel funnel")], className="row"),
         tally.block(lang),
+        definitions.panel((*CARDS, *tally.TALLY), lang),
     ], className="overview")
 
 
@@ -403,7 +404,7 @@ def register(app, ctx) -> None:
                                       home=h["in_quarantine_home"])}
         values = {**h, "vehicles": h["checkpoint_vehicles"], "persons": h["checkpoint_persons"]}
         row = [card(f"card-{k}", t(f"card.{k}", lang), f"{values[k]:,}", details.get(k, ""),
-                    t(f"card.{k}.def", lang), when) for k in CARDS]
+                    t(f"card.{k}.def", lang), when, f"#def-{k}") for k in CARDS]
         stages = [(t("funnel.abroad", lang), h["abroad"]), (t("funnel.entered", lang), h["entered"]),
                   (t("funnel.arrived", lang), h["arrived"]),
                   (t("funnel.quarantined", lang), h["in_quarantine"] + h["released"]),

@@ -37,8 +37,8 @@ def register(app, ctx, as_of_day) -> None:
         figures = ctx.headline(area, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         note = t("tally.district", lang) if area.township_code else ""
-        cards = [card(f"tally-{k}", t(f"card.{k}", lang), f"{figures[k]:,}", note, t(f"card.{k}.def", lang), when)
-                 for k in TALLY]
+        cards = [card(f"tally-{k}", t(f"card.{k}", lang), f"{figures[k]:,}", note, t(f"card.{k}.def", lang), when,
+                      f"#def-{k}") for k in TALLY]
         days = ctx.headline_days()
         cumulative = days["rumours"].series(area_code(area)) if "rumours" in days else pd.Series(dtype="int64")
         return cards, charts.weekly_new(cumulative.loc[:as_of], t("tally.weekly", lang))

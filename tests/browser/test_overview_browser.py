@@ -352,3 +352,26 @@ def test_legend_and_ranking_name_metric_unit_and_date(browser, lang):
     wait_until(lambda: t("unit.checks", lang) in browser.find_element("#ov-legend .caption").text,
                message="the unit follows the metric")
     assert severe_errors(browser) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_card_links_to_its_definition_in_words(browser, lang):
+    """Every card (the headline and the tally) carries a link to the definitions panel, which holds each
+    figure's definition in words (they used to be hidden in hover titles)."""
+    from pages.i18n import t
+    from pages.overview import CARDS
+    from pages.tally import TALLY
+
+    open_page(browser, f"/?lang={lang}")
+    wait_until(lambda: browser.find_elements("#card-abroad") and browser.find_elements("#tally-rumours"),
+               message="cards")
+    panel = browser.find_element("#ov-definitions")
+    for key in (*CARDS, *TALLY):
+        assert t(f"card.{key}.def", lang) in panel.get_attribute("textContent"), key
+    for card_id, key in (("card-released", "released"), ("tally-fined", "fined")):
+        browser.find_element(f"#{card_id} a.card-def-link").click()
+        wait_until(lambda: browser.driver.execute_script(
+            f"const r = document.getElementById('def-{key}').getBoundingClientRect();"
+            "return r.top >= 0 && r.bottom <= window.innerHeight;"), message=f"definition of {key} in view")
+        assert t(f"card.{key}.def", lang) in browser.find_element(f"#def-{key}").text
+    assert severe_errors(browser) == []
