@@ -13,10 +13,12 @@ GRID_THEME = "themeQuartz.withParams({fontFamily: 'Noto Sans CJK SC, sans-serif'
 BLOCK = 100                                     # rows per block of a paged grid
 
 
-def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str) -> html.Div:
-    """A headline card; its definition shows on hover."""
+def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str,
+         definition_link: str | None = None) -> html.Div:
+    """A headline card; its definition shows on hover and, with `definition_link`, behind an ⓘ link."""
+    link = [html.A("ⓘ", href=definition_link, className="card-def-link", title=definition)] if definition_link else []
     return html.Div([
-        html.Div(title, className="card-title"),
+        html.Div([title, *link], className="card-title"),
         html.Div(value, className="card-value", id=f"{card_id}-value"),
         html.Div(detail, className="card-detail"),
         html.Div(as_of, className="card-asof"),

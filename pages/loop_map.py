@@ -225,9 +225,10 @@ def places(ctx, scope, level: str) -> dict[str, np.ndarray]:
 
 
 def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:
-    """Rows (with district_code, township_code) of a query for the caller's scope that lie in the area the path
-    ends in. Display only: the query has already applied the scope."""
-    return frame[frame[("district_code", "township_code")[len(path) - 1]] == path[-1]] if path else frame
+    """Rows (with district_code, township_code and, for a path to a community, community_code) of a query for the
+    caller's scope that lie in the area the path ends in. Display only: the query has already applied the scope."""
+    column = ("district_code", "township_code", "community_code")[len(path) - 1] if path else None
+    return frame[frame[column] == path[-1]] if path else frame
 
 
 def case_rows(ctx, scope) -> pd.DataFrame:

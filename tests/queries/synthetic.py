@@ -116,6 +116,13 @@ def _rows(boundaries, seed: int) -> dict[str, list[dict]]:
                                      "lon": site["pt"].x, "lat": site["pt"].y, "community_code": site["code"],
                                      "township_code": site["township_code"], "district_code": site["district_code"],
                                      "batch_id": 10})
+    for n, (district, day, kind, people) in enumerate(
+            [("450403", 3, "online_rumour", (2, 1, 0)), ("450403", 9, "online_rumour", (1, 0, 1)),
+             ("450405", 9, "online_rumour", (3, 0, 0)), ("450403", 24, "online_rumour", (0, 1, 1)),
+             ("450403", 12, "price_gouging", (0, 0, 1))]):          # the last one is not a rumour case
+        rows["enforcement_cases"].append({"case_id": f"E{n}", "handled_on": DAY0.date() + dt.timedelta(days=day),
+                                          "kind": kind, "district_code": district, "educated": people[0],
+                                          "detained": people[1], "fined": people[2], "summary": "…", "batch_id": 11})
     rows["batches"], rows["rejects"] = _provenance()
     return rows
 
