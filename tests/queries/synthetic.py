@@ -122,7 +122,8 @@ def _rows(boundaries, seed: int) -> dict[str, list[dict]]:
              ("450403", 12, "price_gouging", (0, 0, 1))]):          # the last one is not a rumour case
         rows["enforcement_cases"].append({"case_id": f"E{n}", "handled_on": DAY0.date() + dt.timedelta(days=day),
                                           "kind": kind, "district_code": district, "educated": people[0],
-                                          "detained": people[1], "fined": people[2], "summary": "…", "batch_id": 11})
+                                          "detained": people[1], "fined": people[2], "summary": "…", "batch_id": 11,
+                                          "line": n + 2})
     rows["batches"], rows["rejects"] = _provenance()
     return rows
 
