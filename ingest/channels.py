@@ -32,6 +32,7 @@ class Column:
     name: str             # canonical name
     kind: str             # see ingest.validate.KINDS
     required: bool = False
+    formats: tuple[str, ...] = ()   # date kinds: the sender's strptime patterns, tried before the usual ones
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ _FEED_KEYS = {"name": str, "channel": str, "pattern": str, "format": str, "colum
               "encoding": str, "delimiter": str, "quote": str, "escape": str, "person": str, "place": str,
               "time_column": str, "label_zh": str, "label_en": str, "key": list}
 _REQUIRED_KEYS = ("name", "channel", "pattern", "format", "columns", "writes")
-_COLUMN_KEYS = {"header": str, "name": str, "kind": str, "required": bool}
+_COLUMN_KEYS = {"header": str, "name": str, "kind": str, "required": bool, "formats": list}
+DATE_KINDS = ("date", "datetime", "birth_date")
 
 
 class _Lines:
@@ -164,7 +166,14 @@ def _feed(table: dict, index: int, where: _Lines, complain) -> Feed | None:
             continue
         if spec["kind"] not in KINDS:
             bad(line, f"column {spec['name']!r}: unknown kind {spec['kind']!r} (one of {', '.join(sorted(KINDS))})")
-        columns.append(Column(spec["header"], spec["name"], spec["kind"], spec.get("required", False)))
+        formats = spec.get("formats", [])
+        if formats and spec["kind"] not in DATE_KINDS:
+            bad(line, f"column {spec['name']!r}: formats are for the kinds {', '.join(DATE_KINDS)}")
+        for pattern in formats:
+            if not isinstance(pattern, str) or "%" not in pattern or "'" in pattern:
+                bad(line, f"column {spec['name']!r}: {pattern!r} is not a date pattern such as '%d.%m.%Y'")
+        columns.append(Column(spec["header"], spec["name"], spec["kind"], spec.get("required", False),
+                              tuple(formats)))
     for attr, label in (("source", "header"), ("name", "canonical name")):
         values = [getattr(c, attr) for c in columns]
         for value in sorted({v for v in values if values.count(v) > 1}):

@@ -136,10 +136,17 @@ def raw_column(column_name: str) -> str:
     return f'"raw_{column_name}"'
 
 
+def _sql(column, template: str) -> str:
+    """A kind's SQL for one column: its own date patterns (feeds file) tried before the usual ones."""
+    if column.formats:
+        patterns = "[" + ", ".join(f"'{f}'" for f in column.formats) + "]"
+        template = template.replace("parse_ts({x})", f"coalesce(try_strptime(trim({{x}}), {patterns}), parse_ts({{x}}))")
+    return template.format(x=raw_column(column.name), ref="ref_" + column.name)
+
+
 def normalise_sql(feed: Feed) -> str:
     """SELECT list items: one normalised column per declared column."""
-    return ", ".join(f'{KINDS[c.kind].value.format(x=raw_column(c.name), ref="ref_" + c.name)} AS "{c.name}"'
-                     for c in feed.columns)
+    return ", ".join(f'{_sql(c, KINDS[c.kind].value)} AS "{c.name}"' for c in feed.columns)
 
 
 def lookups_sql(feed: Feed) -> str:
@@ -159,7 +166,7 @@ def reasons_sql(feed: Feed) -> str:
     for col in feed.columns:
         raw, kind = raw_column(col.name), KINDS[col.kind]
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
-        why = f"'{col.name}: ' || {kind.reason.format(x=raw)}" if kind.reason else \
+        why = f"'{col.name}: ' || {_sql(col, kind.reason)}" if kind.reason else \
             f"'{col.name}: invalid {col.kind} ''' || {raw} || ''''"
         missing = f"'{col.name}: missing'" if col.required else "NULL"
         checks.append(f'CASE WHEN {blank} THEN {missing} WHEN "{col.name}" IS NULL THEN {why} END')

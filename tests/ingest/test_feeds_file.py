@@ -48,8 +48,12 @@ def test_the_feeds_file_declares_every_feed_the_demo_writes(demo_feeds):
      "writer 'vehicle_check' needs column(s) plate"),
     ('time_column = "checked_at"', 'time_column = "checked"', 'name = "vehicle_checks"',
      "time_column 'checked' is not a column"),
-    ('time_column = "checked_at"', 'time_column = "checked_at"\nkey = ["checkpoint_id", "plate_no"]',
+    ('key = ["checkpoint_id", "checked_at", "plate"]', 'key = ["checkpoint_id", "plate_no"]',
      'name = "vehicle_checks"', "key column 'plate_no' is not a column"),
+    ('kind = "plate", required = true }', 'kind = "plate", required = true, formats = ["%Y"] }',
+     'name = "vehicle_checks"', "column 'plate': formats are for the kinds date, datetime, birth_date"),
+    ('kind = "datetime", required = true }', 'kind = "datetime", required = true, formats = ["dd.mm.yyyy"] }',
+     'name = "vehicle_checks"', "column 'checked_at': 'dd.mm.yyyy' is not a date pattern"),
     ('name = "person_checks"', 'name = "vehicle_checks"', "联合检测站：车辆检查", "a feed of this name is declared earlier"),
     ('format = "csv"', 'format = "tsv"', 'name = "hotel"', "unknown format 'tsv'"),
     ('delimiter = ","', 'delimiter = ",;"', 'name = "hotel"', "delimiter must be one character"),
@@ -111,3 +115,41 @@ def test_following_a_changed_export_is_an_edit_of_the_feeds_file_alone(
     read, accepted = reader.execute("SELECT rows_read, rows_accepted FROM batches").fetchone()
     assert read == len(text.strip().splitlines()) - 1 and accepted > 0.9 * read
     assert reader.execute("SELECT count(*) FROM persons WHERE phone IS NOT NULL").fetchone()[0] > 0.5 * accepted
+
+
+def test_a_changed_date_format_is_an_edit_of_the_feeds_file_alone(city_store, feeds_copy, feed_copy, demo_feeds):
+    """The hotel system now writes check-in times day first with dots (19.03.2020 10:45), which no usual pattern
+    reads: every row is rejected until the feeds file names the sender's pattern."""
+    path, edit = feeds_copy
+    original = feed_copy(max(demo_feeds.glob("hotel*.csv"), key=lambda p: p.stat().st_size).name)
+    changed = original.with_name("hotel_dayfirst.csv")
+    text = original.read_bytes().decode("gb18030")
+    dayfirst, changed_rows = re.subn(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2})(:\d{2})?", r"\3.\2.\1 \4", text)
+    assert changed_rows > 100
+    changed.write_bytes(dayfirst.encode("gb18030"))
+
+    before = parse_and_check(load_feeds(DEFAULT_FEEDS_FILE), changed)
+    assert before["bad_times"] >= changed_rows
+    edit('name = "seen_at", kind = "datetime", required = true }',
+         'name = "seen_at", kind = "datetime", required = true, formats = ["%d.%m.%Y %H:%M"] }', 'name = "hotel"')
+    after = parse_and_check(load_feeds(path), changed)
+    assert before["bad_times"] - after["bad_times"] == changed_rows
+    assert after["accepted"] - before["accepted"] >= 0.9 * changed_rows
+    assert after["first_seen"].strftime("%d.%m.%Y %H:%M") in dayfirst
+
+
+def parse_and_check(feeds, path) -> dict:
+    """Read and validate `path` as its hotel feed on an in-memory DuckDB, as `feeds check` does."""
+    import duckdb
+
+    from ingest.pipeline import check_rows, prepare
+    from ingest.readers import load_raw
+
+    feed = feed_for("hotel", path.name, feeds)
+    conn = duckdb.connect()
+    prepare(conn)
+    load_raw(conn, feed, path)
+    check_rows(conn, feed)
+    bad_times = conn.execute("SELECT count(*) FROM checked WHERE reason LIKE '%seen_at: not a date/time%'").fetchone()[0]
+    accepted, first = conn.execute("SELECT count(*), min(seen_at) FROM checked WHERE reason = ''").fetchone()
+    return {"read": read, "accepted": accepted, "bad_times": bad_times, "first_seen": first}
