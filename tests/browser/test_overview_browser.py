@@ -230,7 +230,8 @@ def daily_ticks(duo) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_daily_chart_small_multiples_in_whole_people_with_the_date_marked(browser, boundaries, lang):
+def test_daily_chart_small_multiples_in_whole_people_with_the_date_marked(browser, boundaries, lang,
+                                                                          synthetic_store):
     """At township level (small counts, where the chart once showed 410.1 people on a clipped second axis):
     one panel per quantity, every tick a whole number, new entries with their 7-day average, the date marked."""
     from pages.i18n import t
@@ -256,7 +257,7 @@ def test_daily_chart_small_multiples_in_whole_people_with_the_date_marked(browse
         "const gd = document.querySelector('#ov-daily .js-plotly-plot');"
         "return Object.keys(gd._fullLayout).filter(k => /^yaxis\\d*$/.test(k)).map(k => !!gd._fullLayout[k].overlaying);")
     assert len(axes) == 4 and not any(axes)
-    assert "2020-03-29" in text                                          # the selected date, marked
+    assert days_before_the_latest(synthetic_store, 0) in text            # the selected date, marked
     assert browser.driver.execute_script(
         "return document.querySelector('#ov-daily .js-plotly-plot').data.map(d => d.type).includes('bar');")
     assert severe_errors(browser) == []
@@ -350,7 +351,7 @@ def test_picking_a_community_shows_its_own_cards(browser, boundaries):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_legend_and_ranking_name_metric_unit_and_date(browser, lang):
+def test_legend_and_ranking_name_metric_unit_and_date(browser, lang, synthetic_store):
     from pages.i18n import t
 
     open_page(browser, f"/?lang={lang}")
@@ -358,7 +359,7 @@ def test_legend_and_ranking_name_metric_unit_and_date(browser, lang):
     for box in ("#ov-legend", "#ov-ranked"):
         caption = wait_until(lambda: browser.find_elements(f"{box} .caption"), message=f"{box} caption")[0].text
         assert t("metric.abroad", lang) in caption and t("unit.people", lang) in caption, caption
-        assert "2020-03-29" in caption
+        assert days_before_the_latest(synthetic_store, 0) in caption
     click_option(browser, "ov-metric", t("metric.checkpoint_volume", lang))
     wait_until(lambda: t("unit.checks", lang) in browser.find_element("#ov-legend .caption").text,
                message="the unit follows the metric")
