@@ -32,7 +32,7 @@ def test_concurrent_requests_of_one_user_are_limited(app, app_config):
     """A user holding MAX_EXPORTS downloads open gets 429 for another; another user is served meanwhile."""
     limits = app.server.extensions["limits"]
     hog = DashClient(app, account(app_config.state_path, "analyst"))
-    other = DashClient(app, account(app_config.state_path, "analyst", "450481"))
+    other = DashClient(app, account(app_config.state_path, "analyst", "450423"))
     bodies = [hog.http.get("/export/download/csv?as_of=2020-03-29", buffered=False)
               for _ in range(Limits.MAX_EXPORTS)]                        # open streams: not yet read to the end
     refused = hog.http.get("/export/download/csv?as_of=2020-03-29")

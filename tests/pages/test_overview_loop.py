@@ -220,7 +220,7 @@ def test_ranked_communities_by_alerts_and_by_risk_score(app, config, ctx):
     for metric, expected in (("alerts", per_community), ("risk", scores)):
         ranked = client.call("ov-ranked.children", {"ov-drill.data": drill, "ov-metric.value": metric,
                                                     "ov-day.value": day_index(as_of)}).outputs["ov-ranked.children"]
-        items = ranked["props"]["children"]
+        items = ranked[1]["props"]["children"]                 # [caption naming metric, unit and date, list]
         shown = {re.search(r"code=(\d+)", str(i)).group(1): i["props"]["children"][1]["props"]["children"]
                  for i in items}
         top = expected[expected > 0].sort_values(ascending=False)

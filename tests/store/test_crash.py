@@ -70,8 +70,10 @@ def test_check_finds_a_damaged_version_and_repair_returns_to_the_last_good_one(c
         conn.execute("INSERT INTO districts VALUES ('good', 'd', true, NULL)")
     good = city_store.version()
     with city_store.writer() as conn:
-        conn.execute("INSERT INTO batches VALUES (1, 'hotel', 'hotel', 'hotel_lost.csv', 'sha', 1, 1, 0, 0, 0, 0,"
-                     " NULL, NULL, now(), now())")
+        conn.execute("INSERT INTO batches BY NAME SELECT 1 AS batch_id, 'hotel' AS channel, 'hotel' AS feed,"
+                     " 'hotel_lost.csv' AS file_name, 'sha' AS file_sha256, 1 AS rows_read, 1 AS rows_accepted,"
+                     " 0 AS rows_rejected, 0 AS persons_new, 0 AS persons_matched, 0 AS review_pairs,"
+                     " now() AS started_at, now() AS committed_at")
         conn.execute("INSERT INTO townships SELECT 't' || i, 'x', 'n', true, NULL FROM range(5000) t(i)")
     damaged = city_store.current_path()
     with open(damaged, "r+b") as f:             # bad luck on disk: every block after the headers overwritten
