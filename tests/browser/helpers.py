@@ -71,9 +71,15 @@ def screenshot(duo, name: str) -> Path:
 
 
 def wait_until(condition, timeout: float = 15, message: str = "condition"):
+    """The condition's first truthy value; an element re-rendered while it was read counts as not yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.time() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         assert time.time() < deadline, f"timed out waiting for {message}"

@@ -357,7 +357,8 @@ def test_legend_and_ranking_name_metric_unit_and_date(browser, lang, synthetic_s
     open_page(browser, f"/?lang={lang}")
     wait_for_map(browser, "ov-map")
     for box in ("#ov-legend", "#ov-ranked"):
-        caption = wait_until(lambda: browser.find_elements(f"{box} .caption"), message=f"{box} caption")[0].text
+        caption = wait_until(lambda: "".join(e.text for e in browser.find_elements(f"{box} .caption")),
+                             message=f"{box} caption")
         assert t("metric.abroad", lang) in caption and t("unit.people", lang) in caption, caption
         assert days_before_the_latest(synthetic_store, 0) in caption
     click_option(browser, "ov-metric", t("metric.checkpoint_volume", lang))
