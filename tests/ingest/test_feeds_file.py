@@ -152,4 +152,4 @@ def parse_and_check(feeds, path) -> dict:
     check_rows(conn, feed)
     bad_times = conn.execute("SELECT count(*) FROM checked WHERE reason LIKE '%seen_at: not a date/time%'").fetchone()[0]
     accepted, first = conn.execute("SELECT count(*), min(seen_at) FROM checked WHERE reason = ''").fetchone()
-    return {"read": read, "accepted": accepted, "bad_times": bad_times, "first_seen": first}
+    return {"accepted": accepted, "bad_times": bad_times, "first_seen": first}
