@@ -192,9 +192,14 @@ def _feed(table: dict, index: int, where: _Lines, complain) -> Feed | None:
     time_column = table.get("time_column")
     if time_column is not None and time_column not in names:
         bad(where.key(index, "time_column"), f"time_column {time_column!r} is not a column of the feed")
-    for name in table.get("key", []):
+    kinds = {c.name: c.kind for c in columns}
+    for part in table.get("key", []):
+        name, _, by = part.partition(":")
         if name not in names:
             bad(where.key(index, "key"), f"key column {name!r} is not a column of the feed")
+        elif by and (by != "day" or kinds[name] != "datetime"):
+            bad(where.key(index, "key"), f"key part {part!r}: only a datetime column may be keyed by its day"
+                                         f" ('{name}:day')")
     if errors:
         return None
     return Feed(name=table["name"], channel=table["channel"], pattern=table["pattern"], format=table["format"],

@@ -29,6 +29,10 @@ REFERENCE_REASON = {"arrival_point": "place: unknown arrival point", "checkpoint
                     "site": "site_id: unknown quarantine site"}
 
 
+LEVELS = ("districts", "townships", "communities")
+_BUILT: dict = {}        # the last CityGeo built in this process and the fingerprint of the geography it holds
+
+
 @dataclass
 class CityGeo:
     """The city's boundaries as the store holds them, with a locator built once."""
@@ -38,8 +42,18 @@ class CityGeo:
 
     @classmethod
     def from_store(cls, conn) -> "CityGeo":
+        """The store's boundaries; built once per process while the geography stays the same (a long-running
+        intake ingests file after file: rebuilding took 0.5 s of a 10-row file's 0.6-1.0 s)."""
+        fingerprint = conn.execute(" UNION ALL ".join(
+            f"SELECT '{level}', count(*), sum(hash(code, wkb)) FROM {level}" for level in LEVELS)).fetchall()
+        if _BUILT.get("fingerprint") != fingerprint:
+            _BUILT.update(fingerprint=fingerprint, geo=cls._build(conn))
+        return _BUILT["geo"]
+
+    @classmethod
+    def _build(cls, conn) -> "CityGeo":
         frames = {}
-        for level in ("districts", "townships", "communities"):
+        for level in LEVELS:
             df = conn.execute(f"SELECT * FROM {level} ORDER BY code").df()
             if df.empty:
                 raise RuntimeError("the store has no boundaries: run `python app.py demo` or `app.py geo` first")

@@ -32,6 +32,8 @@ from ingest.validate import raw_column
 MAX_FIELD = 4000                 # characters in one value; longer is a broken record, not data
 UTF8_SHARE = 0.9                 # share of non-ASCII characters valid as UTF-8 above which a file is UTF-8
 _NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+_SEPARATORS = {"\x1e": "U+001E", "\x1f": "U+001F"}  # the record and unit separators: no data, and the
+                                                  # separators of a stored record's values (ingest.records)
 csv.field_size_limit(1 << 30)    # over-long values are rejected per record (MAX_FIELD), not by the parser
 
 
@@ -73,7 +75,7 @@ class Parsed:
         odd = [i for i, cells in enumerate(rows) if len(cells) != width or first in (cells[0] or "")]
         if not values_clean:
             raws = raws if raws is not None else [self.joiner.join(c or "" for c in cells) for cells in rows]
-            odd += [i for i, raw in enumerate(raws) if "\x00" in raw or len(raw) > MAX_FIELD]
+            odd += [i for i, raw in enumerate(raws) if _has_control(raw) or len(raw) > MAX_FIELD]
         refused = set()
         for i in sorted(set(odd)):
             cells = rows[i]
@@ -217,6 +219,9 @@ def _problem(cells: list[str | None], header: list[str]) -> str:
     for name, value in zip(header, cells):
         if value is not None and "\x00" in value:
             return f"unreadable row: NUL byte in {name}"
+        for char, code in _SEPARATORS.items():
+            if value is not None and char in value:
+                return f"unreadable row: control character {code} in {name}"
         if value is not None and len(value) > MAX_FIELD:
             return f"unreadable row: {name} longer than {MAX_FIELD} characters ({len(value)})"
     return ""
@@ -256,7 +261,7 @@ def _parse_csv(feed: Feed, path: Path) -> Parsed:
     lines = [starts[i] for i in records]
     cells = [rows[i] for i in records]
     parsed.joiner = feed.delimiter
-    values_clean = "\x00" not in text and max(map(len, text.split("\n"))) <= MAX_FIELD
+    values_clean = not _has_control(text) and max(map(len, text.split("\n"))) <= MAX_FIELD
     parsed.extend(lines, None, cells, values_clean)
     position = {line: n for n, line in enumerate(starts)}
     for line, _, _ in parsed.rejects:               # a rejected record over several lines: a stray quote
@@ -332,6 +337,11 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
         raise FeedError(f"{path.name}: missing key(s) {', '.join(missing)} in every record")
     parsed.extra = sorted({k for r in parsed.raws[:100] for k in json.loads(r)} - set(keys))
     return parsed.cut_off() if cut else parsed
+
+
+def _has_control(text: str) -> bool:
+    """Whether `text` holds a NUL or a record/unit separator (never data; see _problem)."""
+    return "\x00" in text or "\x1e" in text or "\x1f" in text
 
 
 def _q(text: str) -> str:

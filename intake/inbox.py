@@ -22,7 +22,7 @@ from store.db import Store
 
 log = logging.getLogger(__name__)
 SETTLE_S = 1.0          # a file quiet this long is complete
-POLL_S = 0.2            # how often the folders are looked at
+POLL_S = 0.1            # how often the folders are looked at
 IGNORED_SUFFIXES = (".part", ".tmp")
 IGNORED_PREFIXES = (".", "~")
 

@@ -137,6 +137,28 @@ def test_a_corrected_hotel_stay_moves_its_sighting_without_adding_one(city_store
     assert [p for (p,) in places] == [rows[target][header.index("旅馆名称")]]
 
 
+def test_a_check_in_resent_with_a_corrected_time_moves_the_quarantine_without_adding_one(city_store, demo_feeds,
+                                                                                          tmp_path):
+    """Check-ins are keyed by the person and the day (`seen_at:day`): a clerk's corrected time is a correction,
+    not a second quarantine of the same person."""
+    out = demo_feeds[0]
+    ingest(city_store, "quarantine_sites", out / "qsites_list.csv")
+    original = out / f"qcheckin_{WEEK}.csv"
+    first = ingest(city_store, "quarantine_checkins", original)
+    before = counts(city_store)
+    header, rows, encoding = csv_rows(original)
+    col = header.index("开始时间")
+    target = next(i for i, r in enumerate(rows) if r[header.index("隔离方式")] == "集中隔离" and r[col][11:13] < "23")
+    corrected = f"{rows[target][col][:11]}23{rows[target][col][13:]}"
+    rows[target][col] = corrected
+    again = ingest(city_store, "quarantine_checkins", write_csv(renamed(tmp_path, original), header, rows, encoding))
+    assert (again.corrected, again.unchanged) == (1, first.accepted - 1)
+    assert counts(city_store) == {**before, "corrections": 1}
+    starts = city_store.reader().execute("SELECT strftime(start_at, '%Y-%m-%d %H:%M:%S') FROM quarantines"
+                                         " WHERE batch_id = ?", [again.batch_id]).fetchall()
+    assert starts == [(corrected,)]
+
+
 def test_two_rows_of_one_key_in_a_file_the_last_wins_the_earlier_is_rejected(checkpoint_store, demo_feeds,
                                                                                tmp_path):
     original = demo_feeds[0] / f"vehicle_checks_{WEEK}.csv"

@@ -50,6 +50,8 @@ def test_the_feeds_file_declares_every_feed_the_demo_writes(demo_feeds):
      "time_column 'checked' is not a column"),
     ('key = ["checkpoint_id", "checked_at", "plate"]', 'key = ["checkpoint_id", "plate_no"]',
      'name = "vehicle_checks"', "key column 'plate_no' is not a column"),
+    ('key = ["checkpoint_id", "checked_at", "plate"]', 'key = ["checkpoint_id", "checked_at", "plate:day"]',
+     'name = "vehicle_checks"', "key part 'plate:day': only a datetime column may be keyed by its day"),
     ('kind = "plate", required = true }', 'kind = "plate", required = true, formats = ["%Y"] }',
      'name = "vehicle_checks"', "column 'plate': formats are for the kinds date, datetime, birth_date"),
     ('kind = "datetime", required = true }', 'kind = "datetime", required = true, formats = ["dd.mm.yyyy"] }',

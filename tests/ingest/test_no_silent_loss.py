@@ -174,6 +174,26 @@ def test_nul_bytes_and_over_long_values_are_rejected_with_their_line(feed_copy, 
     assert "\x00" not in "".join(v or "" for column in edited.values.values() for v in column)
 
 
+@pytest.mark.parametrize("name", ["hotel", "vehicle_checks"])
+def test_record_and_unit_separators_are_rejected_with_their_line(feed_copy, demo_feeds, name):
+    """U+001E / U+001F separate a stored record's values (ingest.records): a value holding one is no data."""
+    path = feed_copy(biggest(demo_feeds, name))
+    feed, encoding = feed_named(name), enc(path)
+    whole = parse_file(feed, path)
+
+    def edit(lines):
+        for index, char in ((2, "\x1f"), (3, "\x1e")):
+            cells = lines[index].split(feed.delimiter)
+            cells[-1] = cells[-1][:1] + char + cells[-1][1:]
+            lines[index] = feed.delimiter.join(cells)
+    edit_lines(path, encoding, edit)
+    edited = parse_file(feed, path)
+    reasons = dict((line, reason) for line, reason, _ in edited.rejects)
+    assert reasons[3].startswith("unreadable row: control character U+001F in ")
+    assert reasons[4].startswith("unreadable row: control character U+001E in ")
+    assert edited.rows_read == whole.rows_read and len(edited.rejects) == len(whole.rejects) + 2
+
+
 # ------------------------------------------------------------------------------------------ shape
 def test_two_files_concatenated_reject_the_repeated_header(feed_copy, demo_feeds, tmp_path):
     first, second = sorted(demo_feeds.glob("rail_2020w1*.csv"))[:2]
