@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS identity_review (
     batch_id BIGINT NOT NULL, channel VARCHAR NOT NULL, line BIGINT NOT NULL,
     person_id BIGINT NOT NULL, candidate_person_id BIGINT NOT NULL, score DOUBLE NOT NULL,
     reasons VARCHAR NOT NULL, status VARCHAR NOT NULL DEFAULT 'open');
+-- every comparable form of a name a person was seen with (ingest/names.py: pinyin, case, spacing, order)
+CREATE TABLE IF NOT EXISTS person_names (
+    person_id BIGINT NOT NULL, name_flat VARCHAR NOT NULL, name_tokens VARCHAR NOT NULL,
+    PRIMARY KEY (person_id, name_flat));
+-- the probabilistic identity model (Splink's JSON: m and u per comparison level, estimated by EM from the data)
+CREATE TABLE IF NOT EXISTS identity_model (
+    trained_at TIMESTAMP NOT NULL, batch_id BIGINT NOT NULL, batch_records BIGINT NOT NULL,
+    known_records BIGINT NOT NULL, model_json VARCHAR NOT NULL);
 
 -- ---------------------------------------------------------------- every channel row about a person
 CREATE TABLE IF NOT EXISTS sightings (
