@@ -73,7 +73,7 @@ def _linker(left: pd.DataFrame, right: pd.DataFrame, settings) -> Linker:
 
 def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = 1) -> str:
     """Estimate the model from two sets of records; return Splink's model JSON."""
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)
     settings = SettingsCreator(link_type="link_only", comparisons=comparisons(),
                                blocking_rules_to_generate_predictions=BLOCKING, retain_intermediate_calculation_columns=False)
     linker = _linker(left, right, settings)
@@ -92,7 +92,7 @@ def predict(model_json: str, left: pd.DataFrame, right: pd.DataFrame, tf_names: 
     if left.empty or right.empty:
         return pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability", "match_weight",
                                      *(f"mw_{c}" for c in COMPARED)])
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.ERROR)
     settings = json.loads(model_json)
     settings["retain_intermediate_calculation_columns"] = True
     linker = _linker(left, right, settings)
