@@ -59,7 +59,8 @@ def doc_columns_sql(feed: Feed) -> str:
 
 def resolve(conn, feed: Feed, batch_id: int, create: bool) -> Resolution:
     """Fill temp table `resolved`; with create=False only exact document matches count."""
-    _batch_names(conn)
+    if create:
+        _batch_names(conn)
     docs_union = " UNION ALL ".join(
         f"SELECT line, '{d}' AS doc_type, doc_{d} AS doc_number FROM acc WHERE doc_{d} IS NOT NULL" for d in DOC_TYPES)
     conn.execute(f"CREATE OR REPLACE TEMP TABLE row_docs AS {docs_union}")

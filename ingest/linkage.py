@@ -64,11 +64,11 @@ BLOCKING = [block_on("name_flat"), block_on("name_tokens"), block_on("birth"), b
             *(block_on(c) for c in DOC_COLS)]
 
 
-def _linker(left: pd.DataFrame, right: pd.DataFrame, settings) -> Linker:
+def _linker(left: pd.DataFrame, right: pd.DataFrame, settings, validate: bool = True) -> Linker:
     db = DuckDBAPI(duckdb.connect())
     frames = [db.register(left[list(RECORD_COLUMNS)], table_name="batch"),
               db.register(right[list(RECORD_COLUMNS)], table_name="known")]
-    return Linker(frames, settings, log_level=None)
+    return Linker(frames, settings, log_level=None, validate_settings=validate)
 
 
 def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = 1) -> str:
@@ -79,7 +79,7 @@ def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = 1) -> str:
     linker = _linker(left, right, settings)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_flat", "birth")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=seed)
     for rule in (block_on("birth"), block_on("name_flat")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return json.dumps(linker.misc.save_model_to_json())
@@ -95,7 +95,7 @@ def predict(model_json: str, left: pd.DataFrame, right: pd.DataFrame, tf_names: 
     logging.getLogger("splink").setLevel(logging.ERROR)
     settings = json.loads(model_json)
     settings["retain_intermediate_calculation_columns"] = True
-    linker = _linker(left, right, settings)
+    linker = _linker(left, right, settings, validate=False)   # validated when it was trained
     linker.table_management.register_term_frequency_lookup(
         linker._db_api.register(tf_names, table_name="tf_names"), "name_flat")
     scored = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never").as_pandas_dataframe()
