@@ -1,16 +1,21 @@
-"""梧州境外输入闭环管控态势图 — the single entry point: the app factory and the command line.
+"""境外输入闭环管控态势图 (closed-loop situation map) — the single entry point: the app factory and the command line.
 
     python app.py                 serve the dashboard (builds the demo city on first run)
     python app.py demo            build the demo city's feeds and database
     python app.py ingest --channel hotel FILE...
-    python app.py figures [--as-of 2020-03-29] [--json]
+    python app.py figures [--as-of YYYY-MM-DD] [--json]
+    python app.py feeds check FILE [--channel C]
+    python app.py [--config DIR] init [--admin NAME]
     python app.py boundaries import FILE --level communities --code-column CODE
+    python app.py tokens add NAME --channel hotel | --aggregates ; tokens list ; tokens revoke NAME
+    python app.py intake run-once|watch [--inbox DIR]   (or serve --inbox DIR)
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import time
@@ -21,8 +26,6 @@ VAR = ROOT / "var"
 DEFAULT_STORE = VAR / "store"
 GEO_CACHE = VAR / "geo"
 MAP_FILES = ROOT / "assets" / "geo"
-REPORT_DATE = "2020-03-29"
-DEMO_MARKER = "DEMO"
 
 
 def _store(args):
@@ -33,6 +36,7 @@ def _store(args):
 def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress: bool = True,
                feeds_dir: Path | None = None) -> dict:
     """Write the demo city's feed files and ingest them through the real ingest path; return timings."""
+    from auth import demo_mode
     from demo import write_feeds
     from geo.boundaries import load_boundaries
     from ingest.channels import feed_named
@@ -53,7 +57,7 @@ def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress
                                          show_progress=show_progress, conn=conn)
         if errors:
             raise RuntimeError("demo feeds failed to ingest:\n" + "\n".join(errors))
-    (Path(store_root) / DEMO_MARKER).write_text(f"scale {scale} seed {seed}\n")   # demo mode: demo accounts
+    demo_mode.mark(store)                                  # demo mode (demo accounts) while only these batches
     timings["ingest"] = time.perf_counter() - started - timings["write feeds"]
     timings["total"] = time.perf_counter() - started
     if show_progress:
@@ -87,51 +91,66 @@ def cmd_demo(args) -> int:
 
 
 def cmd_ingest(args) -> int:
-    from ingest.run import files_for_channel, format_summary, ingest_files
+    from ingest.channels import CHANNELS
+    from ingest.run import format_summary, ingest_files, match_files
 
     store = _store(args)
     if not store.exists():
-        print(f"no database in {store.root}: run `python app.py demo` first", file=sys.stderr)
+        print(f"no database in {store.root}: run `python app.py init` (real data) or `demo` first", file=sys.stderr)
         return 2
-    try:
-        files = files_for_channel(args.channel, [Path(p) for p in args.files])
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
+    if args.channel not in CHANNELS:
+        print(f"unknown channel {args.channel!r}; channels: {', '.join(CHANNELS)}", file=sys.stderr)
         return 2
+    files, unmatched = match_files(args.channel, [Path(p) for p in args.files])
     summaries, errors = ingest_files(store, files)
-    print(format_summary(summaries, errors))
-    return 1 if errors else 0
+    print(format_summary(summaries, unmatched + errors))
+    return 1 if unmatched or errors else 0
 
 
 def cmd_figures(args) -> int:
     import duckdb
 
     from queries.figures import headline
+    from queries.period import data_period
     from queries.runner import Scope
 
-    path = Path(args.db)
-    if path.is_dir():
+    path = Path(args.db or args.store)
+    if path.is_dir() or not path.exists():
         from store.db import Store
+        if not Store(path).exists():
+            print(f"no database in {path}: run `python app.py demo` first", file=sys.stderr)
+            return 2
         conn = Store(path).reader()
     else:
         conn = duckdb.connect(str(path), read_only=True)
-    figures = headline(conn, Scope.whole_city(), dt.date.fromisoformat(args.as_of))
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else data_period(conn).latest
+    figures = headline(conn, Scope.whole_city(), as_of)
     if args.json:
-        print(json.dumps({"as_of": args.as_of, **figures}, ensure_ascii=False, indent=2))
+        print(json.dumps({"as_of": as_of.isoformat(), **figures}, ensure_ascii=False, indent=2))
     else:
         width = max(map(len, figures))
-        print(f"as of {args.as_of} (end of day)")
+        print(f"as of {as_of} (end of day)")
         for key, value in figures.items():
             print(f"  {key:<{width}}  {value:>10,}")
     return 0
 
 
+def cmd_feeds(args) -> int:
+    from ingest.check import preview, report
+    from store.db import Store
+
+    result = preview(Path(args.file), args.channel, Store(args.store))
+    print(report(result))
+    return 1 if result.refused else 0
+
+
 def cmd_boundaries(args) -> int:
     from geo.boundaries import BoundaryError, import_boundaries
+    from geo.setup import geo_cache
 
     try:
         report = import_boundaries(Path(args.file), args.level, args.code_column, args.name_column,
-                                   cache_dir=GEO_CACHE)
+                                   cache_dir=geo_cache(VAR))
     except BoundaryError as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return 2
@@ -166,6 +185,8 @@ def cmd_users(args) -> int:
                 flags = " disabled" if u["disabled"] else ""
                 print(f"{u['username']:<16} {u['role']:<11} {where:<12} {u['display_name']}{flags}")
         elif args.action == "add":
+            from auth.jurisdiction import check
+            check(_store(args), args.district, args.township)
             add_user(state, args.username, password(), args.role, args.name, args.district, args.township, by=by)
         elif args.action == "reset":
             reset_password(state, args.username, password(), by=by)
@@ -177,8 +198,41 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_store(args) -> int:
+    from store.health import check, repair
+
+    if args.action == "check":
+        health = check(_store(args))
+        print(health.report())
+        return 0 if health.healthy else 1
+    print(repair(_store(args)))
+    return 0
+
+
+def cmd_init(args) -> int:
+    from auth.first_admin import create
+    from auth.state import State
+    from geo.setup import set_up
+
+    store = _store(args)
+    if store.exists():
+        print(f"refused: {store.root} already holds a database", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    try:
+        state = State(Path(args.store).parent / "app.sqlite")
+        first = create(state, args.admin, password)       # checked before anything is written
+    except ValueError as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    b = set_up(store, VAR, args.seed)
+    print(f"{store.root}: {len(b.districts)} districts, {len(b.townships)} townships, {len(b.communities)} communities")
+    print(first)
+    return 0
+
+
 def cmd_serve(args) -> int:
-    from auth import demo
+    from auth import demo_mode
     from auth.state import State
     from pages.server import serve
     from store.db import Store
@@ -189,38 +243,75 @@ def cmd_serve(args) -> int:
         build_demo(Path(args.store))
     ensure_map_files(store)
     state = State(Path(args.store).parent / "app.sqlite")
-    if (Path(args.store) / DEMO_MARKER).exists():
-        print("demo mode: accounts " + ", ".join(demo.enable(state)) + " (passwords in README.md)", file=sys.stderr)
-    elif demo.disable(state):
-        print("not a demo store: demo accounts disabled", file=sys.stderr)
+    print("demo mode: demo accounts enabled (passwords in README.md)" if demo_mode.apply(store, state) else
+          "not (or no longer) the demo city: demo accounts disabled", file=sys.stderr)
+    if args.inbox:
+        from intake.cli import start_watcher
+        start_watcher(store, Path(args.inbox), args.settle)
     serve(store, host=args.host, port=args.port)
     return 0
 
 
+def cmd_tokens(args) -> int:
+    from auth.state import State
+    from intake.cli import tokens_command
+
+    return tokens_command(State(Path(args.store).parent / "app.sqlite"), args.action, args.name, args.channel,
+                          args.aggregates)
+
+
+def cmd_intake(args) -> int:
+    from intake.cli import intake_command
+
+    return intake_command(_store(args), args.action, Path(args.inbox), args.settle)
+
+
+def _global_options(default) -> argparse.ArgumentParser:
+    """--store, --feeds and --config; every subcommand takes them too (default SUPPRESS keeps a value given before it)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--store", default=default(str(DEFAULT_STORE)), help="store folder (default: var/store)")
+    options.add_argument("--feeds", default=default(None),
+                         help="feeds file (default: config/feeds.toml, or $WUZHOU_FEEDS)")
+    options.add_argument("--config", default=default(None),
+                         help="configuration folder: city.toml, policy.toml (default: $WUZHOU_CONFIG or config/)")
+    return options
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="app.py", description="Wuzhou closed-loop situation map (梧州闭环管控态势图)")
-    p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
-    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050)
+    p = argparse.ArgumentParser(prog="app.py", description="Closed-loop situation map (闭环管控态势图) of the configured city",
+                                parents=[_global_options(lambda value: value)])
+    p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050, inbox=os.environ.get("WUZHOU_INBOX"),
+                   settle=1.0)
     sub = p.add_subparsers(dest="command")
-    s = sub.add_parser("serve", help="serve the dashboard (default command)")
+    add = lambda name, **kw: sub.add_parser(  # noqa: E731
+        name, parents=[_global_options(lambda value: argparse.SUPPRESS)], **kw)
+    s = add("serve", help="serve the dashboard (default command)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX"),
+                   help="watch this folder (one subfolder per channel) and ingest files dropped there")
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
     s.set_defaults(func=cmd_serve)
-    s = sub.add_parser("demo", help="write the demo city's feed files and build its database")
+    s = add("demo", help="write the demo city's feed files and build its database")
     s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")
     s.add_argument("--seed", type=int, default=2020)
     s.add_argument("--replace", action="store_true", help="replace an existing database")
     s.set_defaults(func=cmd_demo)
-    s = sub.add_parser("ingest", help="ingest channel files, one batch per file")
+    s = add("init", help="start an empty store for real data (the configured city's geography) and a first administrator")
+    s.add_argument("--admin", default="admin", help="the first administrator's user name (default admin)")
+    s.add_argument("--password-stdin", action="store_true", help="read the first password (else one is generated)")
+    s.add_argument("--seed", type=int, default=2020, help="seed of generated townships and communities")
+    s.set_defaults(func=cmd_init)
+    s = add("ingest", help="ingest channel files, one batch per file")
     s.add_argument("--channel", required=True)
     s.add_argument("files", nargs="+")
     s.set_defaults(func=cmd_ingest)
-    s = sub.add_parser("figures", help="print the headline figures")
-    s.add_argument("--db", default=str(DEFAULT_STORE), help="store folder or a .duckdb file")
-    s.add_argument("--as-of", default=REPORT_DATE)
+    s = add("figures", help="print the headline figures")
+    s.add_argument("--db", help="a .duckdb file or store folder instead of --store")
+    s.add_argument("--as-of", help="YYYY-MM-DD (default: the latest day with data)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_figures)
-    s = sub.add_parser("users", help="add, disable, enable, reset and list users")
+    s = add("users", help="add, disable, enable, reset and list users")
     s.add_argument("action", choices=["add", "disable", "enable", "reset", "list"])
     s.add_argument("username", nargs="?")
     s.add_argument("--role", choices=["leadership", "police", "analyst", "admin"])
@@ -230,19 +321,54 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     s.add_argument("--state", help="application state file (default: app.sqlite beside the store)")
     s.set_defaults(func=cmd_users)
-    s = sub.add_parser("boundaries", help="replace generated boundaries with a city's real files")
+    s = add("feeds", help="check a file against the feeds file without writing anything")
+    s.add_argument("action", choices=["check"])
+    s.add_argument("file")
+    s.add_argument("--channel", help="the channel that sent it (default: the feed whose pattern matches)")
+    s.set_defaults(func=cmd_feeds)
+    s = add("boundaries", help="replace generated boundaries with a city's real files")
     s.add_argument("action", choices=["import"])
     s.add_argument("file")
     s.add_argument("--level", required=True, choices=["districts", "townships", "communities"])
     s.add_argument("--code-column", required=True)
     s.add_argument("--name-column")
     s.set_defaults(func=cmd_boundaries)
+    s = add("store", help="check the store's health, or return it to its last good version")
+    s.add_argument("action", choices=["check", "repair"])
+    s.set_defaults(func=cmd_store)
+    s = add("tokens", help="API tokens: add NAME --channel C | --aggregates, list, revoke NAME")
+    s.add_argument("action", choices=["add", "list", "revoke"])
+    s.add_argument("name", nargs="?")
+    s.add_argument("--channel", help="the one channel the token may upload files of")
+    s.add_argument("--aggregates", action="store_true", help="the token may read aggregate figures")
+    s.set_defaults(func=cmd_tokens)
+    s = add("intake", help="ingest files dropped in the inbox: run-once, or watch")
+    s.add_argument("action", choices=["run-once", "watch"])
+    s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX") or str(VAR / "inbox"))
+    s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
+    s.set_defaults(func=cmd_intake)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ingest.channels import FEEDS_ENV, FeedsFileError, active_feeds
+    from store.db import StoreBusy, VerifyError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    if args.config:
+        os.environ["WUZHOU_CONFIG"] = str(Path(args.config).resolve())    # read by settings.py, here and in workers
+    if args.feeds:
+        os.environ[FEEDS_ENV] = str(Path(args.feeds).resolve())
+    try:
+        active_feeds()                      # the feeds file is checked at start, whatever the command
+    except FeedsFileError as exc:
+        print(f"the feeds file is not valid:\n{exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except (StoreBusy, VerifyError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ def current_user(state: State, token: str | None, now: float | None = None) -> U
     return user
 
 
+def username_of(state: State, token: str) -> str | None:
+    """The user name of an open session (no timeout check, no write): for per-user limits before the gate."""
+    rows = state.query("SELECT username FROM sessions WHERE token_hash = ? AND ended_at IS NULL", (_hash(token),))
+    return rows[0]["username"] if rows else None
+
+
 def end(state: State, token: str, reason: str = "logout") -> None:
     with state.transaction() as conn:
         row = conn.execute("SELECT username FROM sessions WHERE token_hash = ? AND ended_at IS NULL",

@@ -30,6 +30,9 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TABLE IF NOT EXISTS login_failures (at REAL NOT NULL, username TEXT NOT NULL, client TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_by_name ON login_failures (username, at);
+CREATE INDEX IF NOT EXISTS login_failures_by_client ON login_failures (client, at);
 CREATE TABLE IF NOT EXISTS notes (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, username TEXT NOT NULL, person_id INTEGER NOT NULL,
     kind TEXT NOT NULL, note TEXT NOT NULL);
@@ -54,6 +57,8 @@ class State:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._conn().executescript(SCHEMA)
+        if "must_change" not in {r["name"] for r in self.query("PRAGMA table_info(users)")}:   # older state files
+            self._conn().execute("ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0")
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

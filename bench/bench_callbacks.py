@@ -32,8 +32,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.serving import USERS, Client, LoadWatch, Server, percentile, print_rows, row  # noqa: E402
+from pages.context import day, day_index  # noqa: E402
 
-PERIOD_START, PERIOD_END = dt.date(2020, 1, 20), dt.date(2020, 4, 30)
+PERIOD_START, PERIOD_END = dt.date(2020, 1, 20), dt.date(2020, 4, 30)      # the demo city's (queries/period.py)
+REPORT_DAY = dt.date(2020, 3, 29)
 DAYS = (PERIOD_END - PERIOD_START).days
 RECOLOUR_MS, RECOLOUR_KB = 30, 50
 STREAMED = ("csv", "xlsx", "parquet")          # downloads sent as they are written
@@ -167,11 +169,12 @@ class Fixtures:
 
 
 def day_of(rng: random.Random, lo: int = 20) -> int:
-    return rng.randint(lo, DAYS)
+    """A day `lo` days or more into the period, as the slider's value (pages.context.day_index)."""
+    return day_index(PERIOD_START) + rng.randint(lo, DAYS)
 
 
 def date_of(rng: random.Random, lo: int = 20) -> str:
-    return (PERIOD_START + dt.timedelta(days=day_of(rng, lo))).isoformat()
+    return day(day_of(rng, lo)).isoformat()
 
 
 def export_filters(fx: Fixtures, rng: random.Random) -> dict:
@@ -442,7 +445,6 @@ class Bench:
         first, not measured: the page has counted before anyone can click). The first request is the page's
         first screen, everyone in the loop on the report day (the largest file), the others varied filters
         (drawn from their own seed, the same whichever rows run)."""
-        from pages.context import REPORT_DAY
         from pages.export import DOWNLOAD
 
         rng, client = random.Random(f"2020 download {kind}"), self.client("analyst")
@@ -527,7 +529,7 @@ def run(store_root: Path, scale: int = 1, repeats: int = 20, only: tuple[str, ..
                          if wanted(only, "download", kind)]
             skipped = [first_output(d["output"]) for d in deps if d.get("clientside_function") and not only]
             warm = row("warm-up", "a snapshot's first screens, before measuring (pages/warmup.py)",
-                       round(server.warm_s, 1), "s", "", None, "server start to /ready 200: the whole city and "
+                       round(server.warm_s, 1), "s", "", None, "server start to /ready?warm=1 200: the whole city and "
                        "the users' jurisdictions; requests are served meanwhile, nothing waits for it")
     return [warm, *rows_of(results, scale, skipped), *download_rows(downloads, scale), watch.row("callback p95")]
 

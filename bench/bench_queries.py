@@ -44,44 +44,44 @@ def calls(conn) -> list[tuple[str, str, dict]]:
     """(label, query name, parameters) of every query the pages run, with the pages' parameters."""
     from loop.deadlines import Deadlines
     from loop.risk import RiskModel
-    from queries.dashboard import METRICS, PERIOD_END, metric_query
-    from queries.figures import PERIOD_START
+    from queries.dashboard import METRICS, metric_query
+    from queries.period import data_period
 
-    rules = Deadlines()
+    rules, period = Deadlines.from_env(), data_period(conn)
     as_of = REPORT_DAY
     person = conn.execute("""SELECT b.person_id FROM border_entries b JOIN quarantines q USING (person_id)
                              ORDER BY b.entry_date, b.person_id LIMIT 1""").fetchone()
     person = int(person[0]) if person else 1
     out = [("headline cards (overview: checks from daily counts)", "headline_figures",
-            {"as_of": as_of, "since": PERIOD_START, "checks": False}),
+            {"as_of": as_of, "since": period.start, "checks": False}),
            ("headline with checkpoint totals (app.py figures)", "headline_figures",
-            {"as_of": as_of, "since": PERIOD_START, "checks": True})]
+            {"as_of": as_of, "since": period.start, "checks": True})]
     for level in ("districts", "communities"):
         for metric in METRICS:
-            name, params = metric_query(metric)
+            name, params = metric_query(metric, period)
             out.append((f"map metric {metric}, {level}", name, {"level": level, **params}))
         out.append((f"area list, {level}", "areas", {"level": level}))
     out += [
         ("checkpoints on map / page", "checkpoints", {}),
-        ("checkpoint daily chart", "checkpoint_daily", {"start": PERIOD_START, "end": PERIOD_END}),
-        ("quarantine sites on map", "quarantine_sites", {"as_of": PERIOD_END}),
+        ("checkpoint daily chart", "checkpoint_daily", {"start": period.start, "end": period.end}),
+        ("quarantine sites on map", "quarantine_sites", {"as_of": period.end}),
         ("alerts: returns", "alerts_returns", {"as_of": as_of, "reveal": False}),
-        ("alerts: leaks", "leaks_as_of", {"as_of": as_of, "since": PERIOD_START, "reveal": False,
+        ("alerts: leaks", "leaks_as_of", {"as_of": as_of, "since": period.start, "reveal": False,
                                           **rules.params()}),
         ("alerts: fevers", "quarantine_fevers", {"as_of": as_of, "fever": rules.fever_celsius, "reveal": False}),
-        ("risk inputs", "risk_inputs", {"as_of": as_of, "days": RiskModel().days, "fever": rules.fever_celsius}),
+        ("risk inputs", "risk_inputs", {"as_of": as_of, "days": RiskModel.configured().days, "fever": rules.fever_celsius}),
         ("risk cases", "risk_cases", {"as_of": as_of}),
         ("transfer batches", "plans_batches", {"as_of": as_of}),
         ("person plan", "plans_person", {"person": person, "as_of": as_of, "reveal": False, **rules.params()}),
         ("person journey (drill-down)", "person_journey", {"person": person, "as_of": as_of}),
         ("person fields (unmask)", "person_fields", {"person": person}),
         ("people grid, everyone", "loop_people", {
-            "as_of": as_of, "since": PERIOD_START, "population": None, "community": None, "doc_type": None,
+            "as_of": as_of, "since": period.start, "population": None, "community": None, "doc_type": None,
             "country": None, "channel": None, "reveal": False, "sort_col": None, "sort_desc": False}),
         ("export filter options", "filter_options", {}),
-        ("quarantine occupancy", "quarantine_occupancy", {"start": PERIOD_START, "end": PERIOD_END}),
+        ("quarantine occupancy", "quarantine_occupancy", {"start": period.start, "end": period.end}),
         ("quarantine release calendar", "quarantine_calendar", {
-            "start": PERIOD_START, "end": PERIOD_END, "as_of": as_of, "quarantine_days": rules.quarantine_days}),
+            "start": period.start, "end": period.end, "as_of": as_of, "quarantine_days": rules.quarantine_days}),
         ("home quarantine list", "quarantine_home", {
             "as_of": as_of, "quarantine_days": rules.quarantine_days, "fever": rules.fever_celsius,
             "reveal": False}),

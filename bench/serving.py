@@ -26,6 +26,8 @@ USERS = {  # username: (role, district)
     "bench_analyst": ("analyst", None),
     "bench_police": ("police", "450403"),       # 万秀区
     "bench_admin": ("admin", None),
+    # one account per load-test session: the server limits requests in flight per user (pages/limits.py)
+    **{f"bench_{role}_{n}": (role, None) for role in ("leadership", "analyst") for n in range(64)},
 }
 
 
@@ -121,7 +123,7 @@ def _serve(args) -> int:
 # ------------------------------------------------------------------------------------------ client side
 class Server:
     """The production server over `store_root` in a subprocess; `url` once started and its published snapshot
-    warm (its /ready, pages/warmup.py; `warm_s`: how long that took after it listened). A context manager."""
+    warm (its /ready?warm=1, pages/warmup.py; `warm_s`: how long that took after it listened). A context manager."""
 
     def __init__(self, store_root: Path, work: Path, threads: int = 8, entry: list[str] | None = None):
         self.store_root, self.work, self.threads = Path(store_root), Path(work), threads
@@ -156,7 +158,7 @@ class Server:
 
         started = time.perf_counter()
         while time.perf_counter() - started < timeout:
-            if requests.get(self.url + "/ready", timeout=30).status_code == 200:
+            if requests.get(self.url + "/ready?warm=1", timeout=30).status_code == 200:
                 return time.perf_counter() - started
             time.sleep(0.1)
         raise RuntimeError(f"server not warm after {timeout:.0f} s")

@@ -1,4 +1,4 @@
-"""Wuzhou boundaries: real districts, generated or imported townships/communities, point location."""
+"""The city's boundaries: real districts, generated or imported townships/communities, point location."""
 from geo.boundaries import (
     Boundaries,
     BoundaryError,

@@ -1,4 +1,4 @@
-"""Wuzhou boundaries at three levels, cached as GeoParquet in a local directory (never committed).
+"""The city's boundaries at three levels, cached as GeoParquet in a local directory (never committed).
 
 Districts are real (cnmaps); townships and communities are generated from a seed unless real ones were
 imported into the cache with import_boundaries, which then replace the generated level.

@@ -1,8 +1,10 @@
-"""The 7 real district polygons from cnmaps (Amap-derived: derive locally, never commit), as a clean partition."""
+"""The city's real district polygons from cnmaps (Amap-derived: derive locally, never commit), as a clean
+partition; the city is the configuration's (settings.city().cnmaps_city)."""
 import geopandas as gpd
 import numpy as np
 import shapely
 
+import settings
 from geo import reference
 from geo.partition import GRID, polygonal
 
@@ -22,7 +24,7 @@ def from_cnmaps() -> gpd.GeoDataFrame:
     from cnmaps import get_adm_maps  # slow import, only needed when the cache is built
 
     found = {d["district"]: shapely.from_wkb(d["geometry"].wkb)
-             for d in get_adm_maps(city="梧州市", level="区县")}
+             for d in get_adm_maps(city=settings.city().cnmaps_city, level="区县")}
     ref = reference.districts()
     missing = sorted(set(ref["name"]) - set(found))
     if missing:

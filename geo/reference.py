@@ -1,10 +1,10 @@
-"""Official Wuzhou code lists (NBS 2023) and real place coordinates, read from data/wuzhou/."""
+"""The city's official code lists and real place coordinates, read from the files its configuration names
+(settings.city(): the demo's are data/wuzhou/, NBS 2023 codes)."""
 import re
-from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).parent.parent / "data" / "wuzhou"
+import settings
 
 # 社区居民委员会 / 社区居委会 / 社区委员会 / 社区居委员 -> 社区; 村委会 / 村民委员会 -> 村
 _SUFFIX = re.compile(r"(社区)(?:居民委员会|居委会|居委员|委员会)?$|(村)(?:委会|民委员会)$")
@@ -12,7 +12,11 @@ _SEAT_KINDS = ("district_seat", "county_seat")
 
 
 def _read(name: str, code_columns: tuple[str, ...]) -> pd.DataFrame:
-    return pd.read_csv(DATA_DIR / name, dtype={c: str for c in code_columns})
+    """The city's list `name` (districts, townships, communities, places; no places file: none)."""
+    path = getattr(settings.city(), name)
+    if path is None:
+        return pd.DataFrame(columns=["name", "kind", "lon", "lat", "source"])
+    return pd.read_csv(path, dtype={c: str for c in code_columns})
 
 
 def short_name(name: str) -> str:
@@ -22,17 +26,17 @@ def short_name(name: str) -> str:
 
 def districts() -> pd.DataFrame:
     """7 districts: code, name."""
-    return _read("districts.csv", ("code",))
+    return _read("districts", ("code",))
 
 
 def townships() -> pd.DataFrame:
     """66 townships: code, name, district_code, district_name, lon, lat (6 known), coord_source."""
-    return _read("townships.csv", ("code", "district_code"))
+    return _read("townships", ("code", "district_code"))
 
 
 def communities() -> pd.DataFrame:
     """1015 communities: code, name, township_code, district_code, plus short_name and kind (社区/村)."""
-    df = _read("communities.csv", ("code", "township_code", "district_code"))
+    df = _read("communities", ("code", "township_code", "district_code"))
     df["short_name"] = df["name"].map(short_name)
     df["kind"] = df["short_name"].str.endswith("社区").map({True: "社区", False: "村"})
     return df
@@ -40,7 +44,7 @@ def communities() -> pd.DataFrame:
 
 def places() -> pd.DataFrame:
     """11 real points (airport, city centre, seats, town centres): name, kind, lon, lat, source."""
-    return _read("places.csv", ())
+    return _read("places", ())
 
 
 def seats() -> dict[str, tuple[float, float]]:

@@ -50,7 +50,7 @@ def to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> gpd.GeoDataFrame:
     if not (np.isfinite([x0, y0, x1, y1]).all() and bx0 <= x0 and x1 <= bx1 and by0 <= y0 and y1 <= by1):
         raise BoundaryError(
             f"{name}: after transforming from CRS {gdf.crs.name!r} the data spans lon {x0:.4f}..{x1:.4f}, "
-            f"lat {y0:.4f}..{y1:.4f}, outside Wuzhou; the file's CRS is probably wrong")
+            f"lat {y0:.4f}..{y1:.4f}, outside the city; the file's CRS is probably wrong")
     return out
 
 
@@ -68,7 +68,7 @@ def check_codes(codes: pd.Series, official: pd.Series, level: str, name: str) ->
         raise BoundaryError(f"{name}: duplicate {level} codes: {_listing(dup)}")
     unknown = set(codes) - set(official)
     if unknown:
-        raise BoundaryError(f"{name}: {len(unknown)} codes are not official Wuzhou {level} codes: {_listing(unknown)}")
+        raise BoundaryError(f"{name}: {len(unknown)} codes are not official {level} codes of the city: {_listing(unknown)}")
     missing = set(official) - set(codes)
     if missing:
         raise BoundaryError(f"{name}: {len(missing)} official {level} codes are missing: {_listing(missing)}")

@@ -1,14 +1,29 @@
-"""What each channel sends: one declaration per feed (file kind), the contract for ingest and the demo.
+"""What each channel sends: the feeds declared in one human-editable TOML file, and their in-memory form.
 
-A feed declares its file format and dialect, the header (or JSON key) of each column, the column's
-kind (which decides how it is validated and normalised, see `ingest.validate`), and what it writes.
+`config/feeds.toml` (or the file named by `app.py --feeds FILE` / the environment variable WUZHOU_FEEDS)
+declares every feed: its file pattern, format and dialect, the header (or JSON key) of each column, the
+column's kind (how it is validated and normalised, see `ingest.validate`), what it writes, and its natural
+key. The file is checked when first used; every error names the feed and the line (docs/feeds.md).
 Canonical column names are shared by all feeds, so identity resolution and placement work the same
 for every channel: name, sex, birth_date, resident_id, doc_type + doc_number, phone, address, lon, lat.
 """
 from __future__ import annotations
 
 import fnmatch
+import os
+import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_FEEDS_FILE = Path(__file__).resolve().parent.parent / "config" / "feeds.toml"
+FEEDS_ENV = "WUZHOU_FEEDS"
+FORMATS = ("csv", "xlsx", "jsonl")
+ENCODINGS = ("utf-8", "gbk")
+PERSON_MODES = ("none", "resolve", "known")
+PLACE_MODES = ("none", "point", "address", "arrival_point", "site", "checkpoint")
+# columns every batch has beside the feed's own (see ingest.writers): never required of a feed
+BATCH_COLUMNS = {"person_id", "line", "place_lon", "place_lat", "community_code", "township_code", "district_code"}
 
 
 @dataclass(frozen=True)
@@ -17,6 +32,7 @@ class Column:
     name: str             # canonical name
     kind: str             # see ingest.validate.KINDS
     required: bool = False
+    formats: tuple[str, ...] = ()   # date kinds: the sender's strptime patterns, tried before the usual ones
 
 
 @dataclass(frozen=True)
@@ -36,169 +52,205 @@ class Feed:
     time_column: str | None = None   # the event time: batches are stored sorted on it
     label_zh: str = ""
     label_en: str = ""
+    key: tuple[str, ...] = ()        # canonical columns naming one record (its natural key)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
 
-C = Column
-PERSON_DOC = (C("证件类型", "doc_type", "doc_type", True), C("证件号码", "doc_number", "doc_number", True))
-
-FEEDS: tuple[Feed, ...] = (
-    # -- exit-entry administration: every registered resident who left and has not come back
-    Feed("abroad", "exit_entry", "abroad*.jsonl", "jsonl", (
-        C("name", "name", "name", True), C("sex", "sex", "sex"), C("birth_date", "birth_date", "birth_date"),
-        C("resident_id", "resident_id", "resident_id", True),
-        C("doc_type", "doc_type", "doc_type", True), C("doc_number", "doc_number", "doc_number", True),
-        C("exit_date", "exit_date", "date", True), C("exit_port", "exit_port", "text"),
-        C("country", "country", "text", True), C("city", "city", "text"),
-        C("planned_return", "planned_return", "date"), C("phone", "phone", "phone"),
-        C("hukou_address", "address", "address", True),
-        C("verification", "verification_status", "verification"), C("verified_by", "verified_by", "text"),
-        C("verified_at", "verified_at", "datetime"),
-    ), writes=("registered_resident", "residence", "abroad"), person="resolve", place="address", time_column="exit_date",
-        label_zh="出入境管理：出境未归名单", label_en="Exit-entry: residents abroad"),
-
-    # -- police big-data platform: border entries of residents, and rumour/enforcement cases
-    Feed("police_entries", "police", "police_entries*.csv", "csv", (
-        C("姓名", "name", "name", True), C("公民身份号码", "resident_id", "resident_id"), *PERSON_DOC,
-        C("入境日期", "entry_date", "date", True), C("入境口岸", "port", "text", True),
-        C("交通方式", "transport", "transport"), C("航班车次", "carrier_no", "text"),
-        C("出发国家地区", "from_country", "text"), C("联系电话", "phone", "phone"),
-    ), writes=("registered_resident", "border_entry", "sighting"), encoding="gbk", person="resolve",
-        time_column="entry_date",
-        label_zh="公安大数据平台：入境记录", label_en="Police platform: border entries"),
-    Feed("police_cases", "police", "police_cases*.csv", "csv", (
-        C("案件编号", "case_id", "text", True), C("查处日期", "handled_on", "date", True),
-        C("区县代码", "district_code", "district_code", True), C("类别", "case_kind", "case_kind", True),
-        C("教育训诫人数", "educated", "count", True), C("行政拘留人数", "detained", "count", True),
-        C("罚款人数", "fined", "count", True), C("摘要", "summary", "text"),
-    ), writes=("enforcement_case",), time_column="handled_on",
-        label_zh="公安：涉疫案件查处", label_en="Police: rumour and enforcement cases"),
-
-    # -- the tracing app: self-reports with a location
-    Feed("tracing", "tracing_app", "tracing*.jsonl", "jsonl", (
-        C("user_name", "name", "name", True), C("id_number", "resident_id", "resident_id", True),
-        C("mobile", "phone", "phone"), C("reported_at", "seen_at", "datetime", True),
-        C("lng", "lon", "lon", True), C("lat", "lat", "lat", True),
-        C("came_from_country", "from_country", "text"), C("entry_date", "entry_date", "date"),
-        C("entry_port", "port", "text"), C("body_temp", "temperature", "temperature"),
-    ), writes=("sighting", "border_entry", "return_alert"), person="resolve", place="point", time_column="seen_at",
-        label_zh="新冠肺炎监控溯源APP", label_en="Tracing app"),
-
-    # -- hotel / lodging registration
-    Feed("hotel", "hotel", "hotel*.csv", "csv", (
-        C("旅馆编码", "place_code", "text", True), C("旅馆名称", "place", "text", True),
-        C("旅馆地址", "address", "address"), C("经度", "lon", "lon"), C("纬度", "lat", "lat"),
-        C("入住时间", "seen_at", "datetime", True), C("姓名", "name", "name", True), *PERSON_DOC,
-        C("联系电话", "phone", "phone"),
-    ), writes=("sighting", "return_alert"), encoding="gbk", person="resolve", place="point",
-        time_column="seen_at", label_zh="旅宿业管理系统", label_en="Hotel lodging registration"),
-
-    # -- transport: rail and air passenger lists of arrivals
-    Feed("rail", "transport", "rail*.csv", "csv", (
-        C("车次", "carrier_no", "text", True), C("出发站", "from_place", "text"),
-        C("到达站", "place", "text", True), C("到达时间", "seen_at", "datetime", True),
-        C("姓名", "name", "name", True), *PERSON_DOC, C("手机", "phone", "phone"),
-    ), writes=("sighting", "arrival", "return_alert"), person="resolve", place="arrival_point", time_column="seen_at",
-        label_zh="交通运输：铁路旅客", label_en="Transport: rail passengers"),
-    Feed("air", "transport", "air*.xlsx", "xlsx", (
-        C("航班号", "carrier_no", "text", True), C("始发地", "from_place", "text"),
-        C("到达机场", "place", "text", True), C("到达时间", "seen_at", "datetime", True),
-        C("旅客姓名", "name", "name", True), *PERSON_DOC, C("联系电话", "phone", "phone"),
-    ), writes=("sighting", "arrival", "return_alert"), person="resolve", place="arrival_point", time_column="seen_at",
-        label_zh="交通运输：民航旅客", label_en="Transport: air passengers"),
-
-    # -- university student registry: students abroad and their return home
-    Feed("university", "university", "university*.xlsx", "xlsx", (
-        C("学号", "student_no", "text", True), C("姓名", "name", "name", True),
-        C("身份证号", "resident_id", "resident_id", True), C("学校", "school", "text"),
-        C("所在国家", "from_country", "text"), C("返梧日期", "seen_at", "datetime", True),
-        C("手机", "phone", "phone"), C("家庭住址", "address", "address", True),
-    ), writes=("residence", "sighting", "return_alert"), person="resolve", place="address",
-        time_column="seen_at",
-        label_zh="高校学生管理系统", label_en="University student registry"),
-
-    # -- community grid screening: door-to-door checks; the ID number is sometimes missing
-    Feed("grid", "grid", "grid*.csv", "csv", (
-        C("排查日期", "seen_at", "datetime", True), C("姓名", "name", "name", True),
-        C("身份证号", "resident_id", "resident_id"), C("手机", "phone", "phone", True),
-        C("现住址", "address", "address", True), C("经度", "lon", "lon"), C("纬度", "lat", "lat"),
-        C("来自国家地区", "from_country", "text"), C("入境日期", "entry_date", "date"),
-        C("服务措施", "measure", "text"),
-    ), writes=("residence", "sighting", "service_measure", "return_alert"), encoding="gbk", person="resolve", place="point",
-        time_column="seen_at", label_zh="社区网格化排查", label_en="Community grid screening"),
-
-    # -- joint checkpoints: the list of stations, and their vehicle and person checks
-    Feed("checkpoint_sites", "checkpoints", "checkpoints*.csv", "csv", (
-        C("卡点编号", "checkpoint_id", "text", True), C("卡点名称", "place", "text", True),
-        C("道路", "road", "text"), C("经度", "lon", "lon", True), C("纬度", "lat", "lat", True),
-    ), writes=("checkpoint",), place="point", label_zh="联合检测站名录", label_en="Checkpoint list"),
-    Feed("vehicle_checks", "checkpoints", "vehicle_checks*.csv", "csv", (
-        C("卡点编号", "checkpoint_id", "checkpoint_id", True), C("检查时间", "checked_at", "datetime", True),
-        C("车牌号", "plate", "plate", True), C("车辆类型", "vehicle_type", "text"),
-        C("乘员数", "occupants", "count"),
-    ), writes=("vehicle_check",), time_column="checked_at",
-        label_zh="联合检测站：车辆检查", label_en="Checkpoints: vehicle checks"),
-    Feed("person_checks", "checkpoints", "person_checks*.csv", "csv", (
-        C("卡点编号", "checkpoint_id", "checkpoint_id", True), C("检查时间", "checked_at", "datetime", True),
-        C("姓名", "name", "name"), C("身份证号", "resident_id", "resident_id", True),
-        C("体温", "temperature", "temperature"), C("来自", "from_place", "text"),
-    ), writes=("person_check", "checkpoint_arrival", "return_alert"), person="known", place="checkpoint",
-        time_column="checked_at", label_zh="联合检测站：人员查验", label_en="Checkpoints: person checks"),
-
-    # -- quarantine: designated sites, check-ins (with the transfer), daily temperatures, releases
-    Feed("quarantine_sites", "quarantine", "qsites*.csv", "csv", (
-        C("场所编号", "site_id", "text", True), C("场所名称", "place", "text", True),
-        C("类型", "site_kind", "site_kind", True), C("房间数", "capacity", "count", True),
-        C("地址", "address", "address"), C("经度", "lon", "lon", True), C("纬度", "lat", "lat", True),
-    ), writes=("quarantine_site",), place="point", label_zh="隔离场所", label_en="Quarantine sites"),
-    Feed("quarantine_checkins", "quarantine", "qcheckin*.csv", "csv", (
-        C("姓名", "name", "name", True), *PERSON_DOC, C("联系电话", "phone", "phone"),
-        C("隔离方式", "quarantine_kind", "quarantine_kind", True), C("场所编号", "site_id", "site_id"),
-        C("居家地址", "address", "address"), C("经度", "lon", "lon"), C("纬度", "lat", "lat"),
-        C("开始时间", "seen_at", "datetime", True), C("接送地点", "transfer_from", "text"),
-        C("接送时间", "transfer_at", "datetime"), C("转运专班", "transfer_team", "text"),
-        C("车牌号", "vehicle", "plate"),
-    ), writes=("residence", "quarantine", "transfer", "sighting", "quarantine_measure", "return_alert"), person="resolve", place="site",
-        time_column="seen_at", label_zh="隔离登记与转运", label_en="Quarantine check-ins and transfers"),
-    Feed("quarantine_temps", "quarantine", "qtemps*.xlsx", "xlsx", (
-        C("证件号码", "doc_number", "any_doc", True), C("姓名", "name", "name"),
-        C("检测时间", "checked_at", "datetime", True), C("体温", "temperature", "temperature", True),
-        C("症状", "symptoms", "text"),
-    ), writes=("health_check",), person="known", time_column="checked_at",
-        label_zh="隔离人员每日体温", label_en="Daily temperature checks"),
-    Feed("quarantine_releases", "quarantine", "qrelease*.csv", "csv", (
-        C("证件号码", "doc_number", "any_doc", True), C("姓名", "name", "name"),
-        C("解除时间", "released_at", "datetime", True),
-    ), writes=("release",), person="known", time_column="released_at",
-        label_zh="解除隔离", label_en="Quarantine releases"),
-
-    # -- CDC: confirmed cases
-    Feed("cases", "cdc", "cases*.csv", "csv", (
-        C("病例编号", "case_id", "text", True), C("姓名", "name", "name", True), *PERSON_DOC,
-        C("确诊日期", "confirmed_on", "date", True), C("类型", "case_kind", "case_origin", True),
-        C("现住址", "address", "address", True),
-    ), writes=("residence", "case"), person="resolve", place="address", time_column="confirmed_on",
-        label_zh="疾控中心：确诊病例", label_en="CDC: confirmed cases"),
-)
-
-CHANNELS: tuple[str, ...] = tuple(dict.fromkeys(f.channel for f in FEEDS))
+class FeedsFileError(ValueError):
+    """The feeds file is not valid; the message lists every problem with its line."""
 
 
-def feed_named(name: str) -> Feed:
-    for feed in FEEDS:
+_FEED_KEYS = {"name": str, "channel": str, "pattern": str, "format": str, "columns": list, "writes": list,
+              "encoding": str, "delimiter": str, "quote": str, "escape": str, "person": str, "place": str,
+              "time_column": str, "label_zh": str, "label_en": str, "key": list}
+_REQUIRED_KEYS = ("name", "channel", "pattern", "format", "columns", "writes")
+_COLUMN_KEYS = {"header": str, "name": str, "kind": str, "required": bool, "formats": list}
+DATE_KINDS = ("date", "datetime", "birth_date")
+
+
+class _Lines:
+    """Where things are in the feeds file's text: the line of a feed's table, of one of its keys, of a column."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.starts = [i + 1 for i, line in enumerate(self.lines) if re.match(r"\s*\[\[\s*feed\s*\]\]", line)]
+
+    def of(self, index: int, pattern: str = "") -> int:
+        start = self.starts[index] if index < len(self.starts) else 1
+        end = self.starts[index + 1] if index + 1 < len(self.starts) else len(self.lines) + 1
+        for number in range(start, end):
+            if pattern and re.search(pattern, self.lines[number - 1]):
+                return number
+        return start
+
+    def key(self, index: int, key: str) -> int:
+        return self.of(index, rf"^\s*{re.escape(key)}\s*=")
+
+    def column(self, index: int, header: str) -> int:
+        return self.of(index, rf"header\s*=\s*[\"']{re.escape(header)}[\"']")
+
+
+def load_feeds(path: Path | str) -> tuple[Feed, ...]:
+    """Read and check a feeds file; raise FeedsFileError listing every problem as 'file:line: feed: what'."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedsFileError(f"{path}: cannot be read ({exc})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise FeedsFileError(f"{path}: not valid TOML: {exc}") from None
+    where, problems, feeds = _Lines(text), [], []
+    for key in data:
+        if key != "feed":
+            problems.append(f"{path}: unknown top-level key {key!r} (expected [[feed]] tables)")
+    for index, table in enumerate(data.get("feed", [])):
+        name = table.get("name", f"#{index + 1}")
+        complain = lambda line, what, name=name: problems.append(f"{path}:{line}: feed {name!r}: {what}")  # noqa: E731
+        feed = _feed(table, index, where, complain)
+        if feed is not None:
+            if any(f.name == feed.name for f in feeds):
+                complain(where.key(index, "name"), "a feed of this name is declared earlier")
+            feeds.append(feed)
+    if not feeds and not problems:
+        problems.append(f"{path}: declares no [[feed]]")
+    if problems:
+        raise FeedsFileError("\n".join(problems))
+    return tuple(feeds)
+
+
+def _feed(table: dict, index: int, where: _Lines, complain) -> Feed | None:
+    """One [[feed]] table as a Feed, or None after complaining about what is wrong with it."""
+    from ingest.validate import KINDS
+    from ingest.writers import WRITERS
+
+    errors = []
+
+    def bad(line: int, what: str) -> None:
+        errors.append(what)
+        complain(line, what)
+
+    for key, value in table.items():
+        if key not in _FEED_KEYS:
+            bad(where.key(index, key), f"unknown key {key!r}")
+        elif not isinstance(value, _FEED_KEYS[key]):
+            bad(where.key(index, key), f"{key} must be a {_FEED_KEYS[key].__name__}")
+    for key in _REQUIRED_KEYS:
+        if key not in table:
+            bad(where.of(index), f"missing required key {key!r}")
+    if errors:
+        return None
+    choices = {"format": FORMATS, "encoding": ENCODINGS, "person": PERSON_MODES, "place": PLACE_MODES}
+    for key, allowed in choices.items():
+        if key in table and table[key] not in allowed:
+            bad(where.key(index, key), f"unknown {key} {table[key]!r} (one of {', '.join(allowed)})")
+    for key in ("delimiter", "quote", "escape"):
+        if key in table and len(table[key]) != 1:
+            bad(where.key(index, key), f"{key} must be one character, not {table[key]!r}")
+    columns = []
+    for spec in table["columns"]:
+        line = where.column(index, str(spec.get("header", ""))) if isinstance(spec, dict) else where.key(index, "columns")
+        if not isinstance(spec, dict):
+            bad(line, "each column is a table { header = ..., name = ..., kind = ... }")
+            continue
+        unknown = [k for k in spec if k not in _COLUMN_KEYS]
+        missing = [k for k in ("header", "name", "kind") if k not in spec]
+        wrong = [k for k, v in spec.items() if k in _COLUMN_KEYS and not isinstance(v, _COLUMN_KEYS[k])]
+        for what in ([f"column key(s) {', '.join(unknown)} unknown"] if unknown else []) + \
+                ([f"column without {', '.join(missing)}"] if missing else []) + \
+                [f"column {k} must be a {_COLUMN_KEYS[k].__name__}" for k in wrong]:
+            bad(line, what)
+        if unknown or missing or wrong:
+            continue
+        if spec["kind"] not in KINDS:
+            bad(line, f"column {spec['name']!r}: unknown kind {spec['kind']!r} (one of {', '.join(sorted(KINDS))})")
+        formats = spec.get("formats", [])
+        if formats and spec["kind"] not in DATE_KINDS:
+            bad(line, f"column {spec['name']!r}: formats are for the kinds {', '.join(DATE_KINDS)}")
+        for pattern in formats:
+            if not isinstance(pattern, str) or "%" not in pattern or "'" in pattern:
+                bad(line, f"column {spec['name']!r}: {pattern!r} is not a date pattern such as '%d.%m.%Y'")
+        columns.append(Column(spec["header"], spec["name"], spec["kind"], spec.get("required", False),
+                              tuple(formats)))
+    for attr, label in (("source", "header"), ("name", "canonical name")):
+        values = [getattr(c, attr) for c in columns]
+        for value in sorted({v for v in values if values.count(v) > 1}):
+            bad(where.column(index, next(c.source for c in columns if getattr(c, attr) == value)),
+                f"two columns have the {label} {value!r}")
+    names = {c.name for c in columns}
+    for writer in table["writes"]:
+        if writer not in WRITERS:
+            bad(where.key(index, "writes"), f"unknown writer {writer!r} (one of {', '.join(sorted(WRITERS))})")
+            continue
+        absent = sorted(set(re.findall(r"\ba\.(\w+)", WRITERS[writer])) - names - BATCH_COLUMNS)
+        if absent:
+            bad(where.key(index, "writes"), f"writer {writer!r} needs column(s) {', '.join(absent)}")
+        if "{time}" in WRITERS[writer] and not table.get("time_column"):
+            bad(where.key(index, "writes"), f"writer {writer!r} needs a time_column")
+    time_column = table.get("time_column")
+    if time_column is not None and time_column not in names:
+        bad(where.key(index, "time_column"), f"time_column {time_column!r} is not a column of the feed")
+    for name in table.get("key", []):
+        if name not in names:
+            bad(where.key(index, "key"), f"key column {name!r} is not a column of the feed")
+    if errors:
+        return None
+    return Feed(name=table["name"], channel=table["channel"], pattern=table["pattern"], format=table["format"],
+                columns=tuple(columns), writes=tuple(table["writes"]), encoding=table.get("encoding", "utf-8"),
+                delimiter=table.get("delimiter", ","), quote=table.get("quote", '"'), escape=table.get("escape", '"'),
+                person=table.get("person", "none"), place=table.get("place", "none"), time_column=time_column,
+                label_zh=table.get("label_zh", ""), label_en=table.get("label_en", ""), key=tuple(table.get("key", [])))
+
+
+def feeds_file() -> Path:
+    """The feeds file in use: WUZHOU_FEEDS when set, else feeds.toml of the configuration folder (settings),
+    else the demo's config/feeds.toml."""
+    from settings import config_dir
+
+    configured = config_dir() / "feeds.toml"
+    return Path(os.environ.get(FEEDS_ENV) or (configured if configured.exists() else DEFAULT_FEEDS_FILE))
+
+
+_loaded: dict[Path, tuple[Feed, ...]] = {}
+
+
+def active_feeds() -> tuple[Feed, ...]:
+    """The feeds of the file in use, loaded and checked once per file."""
+    path = feeds_file().resolve()
+    if path not in _loaded:
+        _loaded[path] = load_feeds(path)
+    return _loaded[path]
+
+
+def channels_of(feeds: tuple[Feed, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f.channel for f in feeds))
+
+
+def __getattr__(name: str):
+    """FEEDS and CHANNELS: the feeds file in use, read when first asked for."""
+    if name == "FEEDS":
+        return active_feeds()
+    if name == "CHANNELS":
+        return channels_of(active_feeds())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def feed_named(name: str, feeds: tuple[Feed, ...] | None = None) -> Feed:
+    feeds = active_feeds() if feeds is None else feeds
+    for feed in feeds:
         if feed.name == name:
             return feed
-    raise KeyError(f"unknown feed {name!r}; feeds: {', '.join(f.name for f in FEEDS)}")
+    raise KeyError(f"unknown feed {name!r}; feeds: {', '.join(f.name for f in feeds)}")
 
 
-def feed_for(channel: str, file_name: str) -> Feed:
+def feed_for(channel: str, file_name: str, feeds: tuple[Feed, ...] | None = None) -> Feed:
     """The feed of `channel` whose pattern matches the file's name."""
-    if channel not in CHANNELS:
-        raise ValueError(f"unknown channel {channel!r}; channels: {', '.join(CHANNELS)}")
-    candidates = [f for f in FEEDS if f.channel == channel and fnmatch.fnmatch(file_name.lower(), f.pattern)]
+    feeds = active_feeds() if feeds is None else feeds
+    if channel not in channels_of(feeds):
+        raise ValueError(f"unknown channel {channel!r}; channels: {', '.join(channels_of(feeds))}")
+    candidates = [f for f in feeds if f.channel == channel and fnmatch.fnmatch(file_name.lower(), f.pattern)]
     if not candidates:
-        patterns = ", ".join(f.pattern for f in FEEDS if f.channel == channel)
+        patterns = ", ".join(f.pattern for f in feeds if f.channel == channel)
         raise ValueError(f"{file_name}: no {channel} feed matches this file name (expected {patterns})")
     return candidates[0]

@@ -3,6 +3,10 @@
 A file is one batch: it commits whole or not at all, and a file already ingested (same SHA-256)
 adds nothing. Every rejected row is stored in `rejects` with file, line and reason, and for every
 file accepted + rejected = rows read.
+
+Records are idempotent by their feed's natural key (`Feed.key`, see `ingest.records`): a record
+already stored with the same values is accepted but adds nothing, whatever the file's bytes, order or
+encoding; one with changed values is a correction that replaces the stored one and its derived rows.
 """
 from __future__ import annotations
 
@@ -16,10 +20,11 @@ from ingest.channels import Feed
 from ingest.identity import doc_columns_sql, resolve
 from ingest.placement import CityGeo, place
 from ingest.readers import load_raw
-from ingest.validate import MACROS, lookups_sql, normalise_sql, raw_column, reasons_sql
+from ingest.records import apply_corrections, fields_sql, key_sql, match_stored
+from ingest.validate import lookups_sql, macros, normalise_sql, raw_column, reasons_sql
 from ingest.writers import ROW_RULES, render
 
-STAGES = ("read", "validate", "place", "identity", "write")
+STAGES = ("read", "validate", "place", "records", "identity", "write")
 
 
 @dataclass
@@ -32,6 +37,8 @@ class BatchSummary:
     rows_read: int = 0
     accepted: int = 0
     rejected: int = 0
+    unchanged: int = 0      # accepted rows already stored with the same values: nothing written
+    corrected: int = 0      # accepted rows that replaced a stored record's values
     persons_new: int = 0
     persons_matched: int = 0
     review_pairs: int = 0
@@ -48,11 +55,19 @@ def file_sha256(path: Path) -> str:
 
 def prepare(conn) -> None:
     """Define the validation macros on a read-write connection, once before its first file."""
-    conn.execute(MACROS)
+    conn.execute(macros())
 
 
 def raw_columns(feed: Feed) -> str:
     return ", ".join(raw_column(c.name) for c in feed.columns)
+
+
+def check_rows(conn, feed: Feed) -> None:
+    """Temp table `checked`: the staged rows of `raw` normalised, each with its reject reason ('' if valid)."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
+                 f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)},"
+                 f" {key_sql(feed)} AS _key, {fields_sql(feed)} AS _fields"
+                 f" FROM raw {lookups_sql(feed)} ORDER BY line")
 
 
 def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> BatchSummary:
@@ -71,15 +86,16 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
         step("read")
         summary.rows_read = load_raw(conn, feed, path)
         step("validate")
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
-                     f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)}"
-                     f" FROM raw {lookups_sql(feed)} ORDER BY line")
+        check_rows(conn, feed)
         step("place")
         place(conn, feed, geo)
+        step("records")
+        summary.unchanged = match_stored(conn, feed)
         step("identity")
         _resolve_people(conn, feed, batch_id, summary)
         step("write")
         _reject(conn, feed, path, batch_id)
+        summary.corrected = apply_corrections(conn, feed, batch_id, started)
         params = {"channel": feed.channel, "feed": feed.name, "batch": batch_id}
         for writer in feed.writes:
             sql = render(writer, feed)
@@ -125,7 +141,7 @@ def _reject(conn, feed: Feed, path: Path, batch_id: int) -> None:
 
 
 def _record_batch(conn, feed: Feed, path: Path, sha: str, batch_id: int, started, summary: BatchSummary) -> None:
-    summary.accepted = conn.execute("SELECT count(*) FROM acc").fetchone()[0]
+    summary.accepted = conn.execute("SELECT count(*) FROM acc").fetchone()[0] + summary.unchanged
     summary.reasons = Counter(dict(conn.execute(
         "SELECT split_part(reason, ';', 1), count(*) FROM rejects WHERE batch_id = ? GROUP BY 1",
         [batch_id]).fetchall()))
@@ -135,6 +151,7 @@ def _record_batch(conn, feed: Feed, path: Path, sha: str, batch_id: int, started
                            f" != {summary.rows_read} read")
     span = (conn.execute(f"SELECT min({feed.time_column}), max({feed.time_column}) FROM acc").fetchone()
             if feed.time_column else (None, None))
-    conn.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    conn.execute("INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         batch_id, feed.channel, feed.name, path.name, sha, summary.rows_read, summary.accepted, summary.rejected,
-        summary.persons_new, summary.persons_matched, summary.review_pairs, *span, started, dt.datetime.now()])
+        summary.persons_new, summary.persons_matched, summary.review_pairs, *span, started, dt.datetime.now(),
+        summary.unchanged, summary.corrected])

@@ -1,113 +1,273 @@
-"""Read one feed file into a DuckDB temp table `raw`: line number, raw row text, one VARCHAR per column.
+"""Read one feed file into a DuckDB temp table `raw`: line number, raw record text, one VARCHAR per column.
 
-Each format is read with the feed's declared dialect (never sniffed). Rows the parser itself cannot
-split (wrong number of fields, broken quoting, malformed JSON) go to the temp table `parse_rejects`
-with their line and reason, so that for every file accepted + rejected = rows read.
+Every physical record of the file is accounted for: it becomes a row of `raw` or a row of the temp table
+`parse_rejects` (line, reason, raw text), so for every file accepted + rejected = rows read. Blank lines
+carry no record and are skipped; the header line is not a record.
+
+A file that cannot be read to its end (a quote never closed, bytes that are neither UTF-8 nor GBK, a broken
+workbook, no header or no record at all, a header that does not fit the feed) raises `FeedError` and nothing
+of it is stored. The encoding is decided on the whole file, never on its first bytes.
+
+CSV is parsed by Python's `csv` module (every quoting case, line endings mixed at will, the physical line each
+record starts on) and handed to DuckDB as one Arrow table; see docs/feeds.md for why not DuckDB's read_csv.
 """
 from __future__ import annotations
 
 import codecs
 import csv
 import datetime as dt
+import io
 import json
-import tempfile
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import numpy as np
+import pyarrow as pa
 
 from ingest.channels import Feed
 from ingest.validate import raw_column
 
-SNIFF_BYTES = 1 << 20
+MAX_FIELD = 4000                 # characters in one value; longer is a broken record, not data
+UTF8_SHARE = 0.9                 # share of non-ASCII characters valid as UTF-8 above which a file is UTF-8
+_NON_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+csv.field_size_limit(1 << 30)    # over-long values are rejected per record (MAX_FIELD), not by the parser
 
 
 class FeedError(ValueError):
     """The file as a whole cannot be read as this feed (nothing of it is stored)."""
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8 or gb18030 (a superset of GBK), from the file's first megabyte."""
-    head = path.open("rb").read(SNIFF_BYTES)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
+@dataclass
+class Parsed:
+    """A file read as a feed: its header as found, how it maps, the records and the unreadable ones."""
+    encoding: str
+    header: list[str]                                         # as in the file; JSON lines: the feed's keys
+    mapping: dict[str, str | None]                            # canonical column -> header (None: absent)
+    extra: list[str]                                          # headers the feed does not declare
+    lines: list[int] = field(default_factory=list)            # per readable record: its first line,
+    raws: list[str] | None = field(default_factory=list)      # its text (None: its cells joined by joiner),
+    rows: list[list] = field(default_factory=list)            # its cells, one per header
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    joiner: str = ","
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.lines) + len(self.rejects)
+
+    @property
+    def values(self) -> dict[str, list]:
+        """Canonical column -> one value per readable record (None where the file lacks the column)."""
+        columns = list(zip(*self.rows)) if self.rows else [()] * len(self.header)
+        index = {h: i for i, h in enumerate(self.header)}
+        return {name: columns[index[h]] if h is not None else [None] * len(self.rows)
+                for name, h in self.mapping.items()}
+
+    def extend(self, lines: list[int], raws: list[str] | None, rows: list[list], values_clean: bool = False) -> None:
+        """Keep the records, rejecting each one that cannot be read with its reason. Only records that look
+        odd (another width, the header's first name, and unless `values_clean` a NUL or a long text) are
+        examined one by one, so a clean file of a million records costs a few list scans. raws=None: a
+        record's text is its cells joined (computed in DuckDB for the records kept)."""
+        width, first = len(self.header), self.header[0]
+        odd = [i for i, cells in enumerate(rows) if len(cells) != width or first in (cells[0] or "")]
+        if not values_clean:
+            raws = raws if raws is not None else [self.joiner.join(c or "" for c in cells) for cells in rows]
+            odd += [i for i, raw in enumerate(raws) if "\x00" in raw or len(raw) > MAX_FIELD]
+        refused = set()
+        for i in sorted(set(odd)):
+            cells = rows[i]
+            if len(cells) > width and not any(c and str(c).strip() for c in cells[width:]):
+                rows[i] = cells = cells[:width]       # trailing empty cells: a spreadsheet's habit, no data
+            problem = _problem(cells, self.header)
+            if problem:
+                refused.add(i)
+                raw = raws[i] if raws is not None else self.joiner.join(c or "" for c in cells)
+                self.rejects.append((lines[i], problem, raw[:MAX_FIELD]))
+        keep = [i for i in range(len(rows)) if i not in refused]
+        self.lines += [lines[i] for i in keep] if refused else lines
+        self.rows += [rows[i] for i in keep] if refused else rows
+        if raws is None or self.raws is None:
+            self.raws = None
+        else:
+            self.raws += [raws[i] for i in keep] if refused else raws
+        self.rejects.sort()
+
+    def cut_off(self) -> Parsed:
+        """The file ends inside a character: its last record, when read as good, is rejected."""
+        if self.lines and (not self.rejects or self.lines[-1] > self.rejects[-1][0]):
+            cells = self.rows.pop()
+            raw = self.raws.pop() if self.raws is not None else self.joiner.join(c or "" for c in cells)
+            self.rejects.append((self.lines.pop(), "unreadable row: cut off (the file ends inside a character)", raw))
+        return self
+
+
+def decode(path: Path) -> tuple[str, str, bool]:
+    """The whole file's text, its encoding (utf-8-sig, utf-8 or gb18030, a superset of GBK), and whether the
+    file was cut inside its last character (that part character is dropped; the record is rejected)."""
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        text, cut = _text(path, data[3:], "utf-8")
+        return text, "utf-8-sig", cut
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        try:
-            codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-            return "gb18030"
-        except UnicodeDecodeError as exc:
-            raise FeedError(f"{path.name}: neither UTF-8 nor GBK text ({exc.reason})") from None
+        text, cut = _text(path, data, "utf-8", quiet=True)
+        return text, "utf-8", cut
+    except UnicodeDecodeError as exc:
+        lenient = data.decode("utf-8", errors="replace")
+        bad, good = lenient.count("\ufffd"), len(_NON_ASCII.findall(lenient))
+        if good / (good + bad) >= UTF8_SHARE:
+            raise FeedError(f"{path.name}: UTF-8 text with {bad} invalid byte sequence(s), the first on line"
+                            f" {_line_at(data, exc.start)}: fix or re-export the file") from None
+    text, cut = _text(path, data, "gb18030")
+    return text, "gb18030", cut
+
+
+def _text(path: Path, data: bytes, encoding: str, quiet: bool = False) -> tuple[str, bool]:
+    """Strict decoding; a file cut inside its last character decodes without it (cut = True)."""
+    try:
+        return data.decode(encoding), False
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.start >= len(data) - 3:
+            try:
+                return data[:exc.start].decode(encoding), True
+            except UnicodeDecodeError:
+                pass
+        if quiet:
+            raise
+        what = "neither UTF-8 nor GBK" if encoding == "gb18030" else "not UTF-8"
+        raise FeedError(f"{path.name}: line {_line_at(data, exc.start)} is {what} text"
+                        f" (byte 0x{data[exc.start]:02x}): fix or re-export the file") from None
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_file(feed: Feed, path: Path) -> Parsed:
+    """Read the file as `feed`; raise FeedError when it cannot be read whole."""
+    reader = {"csv": _parse_csv, "xlsx": _parse_xlsx, "jsonl": _parse_jsonl}[feed.format]
+    parsed = reader(feed, path)
+    if parsed.rows_read == 0:
+        raise FeedError(f"{path.name}: no records, only a header or blank lines")
+    return parsed
 
 
 def load_raw(conn: duckdb.DuckDBPyConnection, feed: Feed, path: Path) -> int:
-    """Create temp tables `raw` and `parse_rejects` for the file; return the number of rows read."""
-    conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)")
-    reader = {"csv": _load_csv, "xlsx": _load_xlsx, "jsonl": _load_jsonl}[feed.format]
-    reader(conn, feed, path)
-    return conn.execute("SELECT (SELECT count(*) FROM raw) + (SELECT count(*) FROM parse_rejects)").fetchone()[0]
+    """Create temp tables `raw` and `parse_rejects` for the file; return the number of records read."""
+    return stage(conn, feed, parse_file(feed, path))
 
 
-def _header_map(feed: Feed, header: list[str], path: Path) -> dict[str, str]:
-    """Map canonical column name -> header in the file; refuse files missing a required column."""
-    present = {h.strip().lstrip("\ufeff"): h for h in header}
-    missing = [c.source for c in feed.columns if c.required and c.source not in present]
-    if missing:
-        raise FeedError(f"{path.name}: not a {feed.name} file, missing column(s) {', '.join(missing)}"
-                        f" (found: {', '.join(present) or 'nothing'})")
-    return {c.name: present[c.source] for c in feed.columns if c.source in present}
+def stage(conn: duckdb.DuckDBPyConnection, feed: Feed, parsed: Parsed) -> int:
+    """Put a parsed file into the temp tables `raw` and `parse_rejects`; return the records read."""
+    parsed_rejects = pa.table({  # noqa: F841 (both tables are read by name: DuckDB's scan of Python variables)
+        "line": pa.array([r[0] for r in parsed.rejects], pa.int64()),
+        "reason": pa.array([r[1] for r in parsed.rejects], pa.string()),
+        "raw": pa.array([r[2] for r in parsed.rejects], pa.string())})
+    width, count = len(parsed.header), len(parsed.rows)
+    cells = pa.array(parsed.rows, pa.list_(pa.string())).flatten() if count else pa.array([], pa.string())
+    parsed_rows = pa.table({  # noqa: F841   one column per header: every width-th cell (one C++ conversion)
+        "line": pa.array(parsed.lines, pa.int64()),
+        **{f"c{j}": cells.take(np.arange(j, width * count, width)) for j in range(width)},
+        **({"raw": pa.array(parsed.raws, pa.string())} if parsed.raws is not None else {})})
+    index = {h: j for j, h in enumerate(parsed.header)}
+    raw = "raw" if parsed.raws is not None else \
+        f"concat_ws('{_q(parsed.joiner)}', {', '.join(f'c{j}' for j in range(width))})"
+    columns = [f"c{index[parsed.mapping[c.name]]} AS {raw_column(c.name)}" if parsed.mapping[c.name] is not None
+               else f"CAST(NULL AS VARCHAR) AS {raw_column(c.name)}" for c in feed.columns]
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT line, {raw} AS raw, {', '.join(columns)}"
+                 " FROM parsed_rows")
+    conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects AS SELECT * FROM parsed_rejects")
+    return parsed.rows_read
 
 
-def _select_raw(feed: Feed, mapping: dict[str, str], line_sql: str, raw_sql: str) -> str:
-    cols = [f'CAST("{_q(mapping[c.name])}" AS VARCHAR) AS {raw_column(c.name)}' if c.name in mapping else
-            f"CAST(NULL AS VARCHAR) AS {raw_column(c.name)}" for c in feed.columns]
-    return f"SELECT {line_sql} AS line, {raw_sql} AS raw, {', '.join(cols)}"
+# ------------------------------------------------------------------------------------------ records
+def _start(feed: Feed, path: Path, encoding: str, header: list[str]) -> Parsed:
+    """Map the header to the feed's columns; refuse headers that do not fit it."""
+    clean = [h.strip() for h in header]
+    while clean and clean[-1] == "":
+        clean.pop()
+    repeated = sorted({h for h in clean if h and clean.count(h) > 1})
+    if repeated:
+        raise FeedError(f"{path.name}: the header names column(s) {', '.join(repeated)} more than once")
+    sources = {c.source for c in feed.columns}
+    missing = [c.source for c in feed.columns if c.required and c.source not in clean]
+    absent = [c.source for c in feed.columns if not c.required and c.source not in clean]
+    extra = [h for h in clean if h and h not in sources]
+    if missing or (absent and extra):
+        why = f"missing column(s) {', '.join(missing)}" if missing else \
+            f"declared column(s) {', '.join(absent)} absent"
+        hint = f"; columns not declared for feed {feed.name}: {', '.join(extra)} (a renamed header? declare it" \
+               " in the feeds file)" if extra else ""
+        others = [d for d in ";\t|," if d != feed.delimiter and len(clean) == 1 and d in clean[0]]
+        if others:
+            hint += f"; the header holds {others[0]!r}: is the delimiter {others[0]!r}, not {feed.delimiter!r}?"
+        raise FeedError(f"{path.name}: {why}{hint}")
+    mapping = {c.name: (c.source if c.source in clean else None) for c in feed.columns}
+    return Parsed(encoding, clean, mapping, extra)
 
 
-def _load_csv(conn, feed: Feed, path: Path) -> None:
-    encoding = detect_encoding(path)
-    source, tmp = path, None
-    if encoding == "gb18030":          # DuckDB reads UTF-8 only: transcode once, streaming
-        tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
-        with path.open("r", encoding="gb18030", newline="") as src, open(tmp.name, "w", encoding="utf-8") as dst:
-            for chunk in iter(lambda: src.read(1 << 20), ""):
-                dst.write(chunk)
-        source = Path(tmp.name)
-    try:
-        with source.open("r", encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh, delimiter=feed.delimiter, quotechar=feed.quote), None)
-        if header is None:
-            raise FeedError(f"{path.name}: empty file, no header")
-        mapping = _header_map(feed, header, path)
-        columns = "{" + ", ".join(f"'{_q(h)}': 'VARCHAR'" for h in header) + "}"
-        conn.execute(f"""
-            CREATE OR REPLACE TEMP TABLE csv_rows AS
-            SELECT * FROM read_csv('{_q(str(source))}', header = true, auto_detect = false, columns = {columns},
-                delim = '{_q(feed.delimiter)}', quote = '{_q(feed.quote)}', escape = '{_q(feed.escape)}',
-                strict_mode = true, store_rejects = true,
-                rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', parallel = false)""")
-        conn.execute("""INSERT INTO parse_rejects SELECT line, 'unreadable row: ' || lower(error_type) || ' ('
-                        || error_message || ')', csv_line FROM csv_rejects""")
-        # DuckDB keeps row order; accepted rows take the line numbers the rejected ones did not
-        conn.execute("""
-            CREATE OR REPLACE TEMP TABLE csv_lines AS
-            WITH n AS (SELECT count(*) AS k FROM csv_rows), r AS (SELECT count(*) AS k FROM parse_rejects),
-            candidates AS (SELECT unnest(range(2, 2 + (SELECT k FROM n) + (SELECT k FROM r))) AS line)
-            SELECT line, row_number() OVER (ORDER BY line) AS rn FROM candidates
-            WHERE line NOT IN (SELECT line FROM parse_rejects)""")
-        raw_text = "concat_ws('" + _q(feed.delimiter) + "', " + ", ".join(f'"{_q(h)}"' for h in header) + ")"
-        conn.execute(f"""CREATE OR REPLACE TEMP TABLE raw AS
-            {_select_raw(feed, mapping, 'l.line', raw_text)}
-            FROM (SELECT *, row_number() OVER () AS rn FROM csv_rows) c JOIN csv_lines l USING (rn)""")
-        conn.execute("DROP TABLE csv_rows; DROP TABLE csv_lines; DROP TABLE IF EXISTS csv_rejects;"
-                     " DROP TABLE IF EXISTS csv_scans")
-    finally:
-        if tmp is not None:
-            Path(tmp.name).unlink(missing_ok=True)
+def _problem(cells: list[str | None], header: list[str]) -> str:
+    """Why a record of cells under `header` is unreadable ('' when it is readable)."""
+    if len(cells) > len(header) and any(c not in (None, "") and str(c).strip() for c in cells[len(header):]):
+        return f"unreadable row: {len(cells)} cells, the header has {len(header)} (surplus cells)"
+    if len(cells) < len(header):
+        return f"unreadable row: {len(cells)} cells, the header has {len(header)} (missing cells, cut off?)"
+    if [(c or "").strip() for c in cells[:len(header)]] == header:
+        return "unreadable row: the header line repeated"
+    for name, value in zip(header, cells):
+        if value is not None and "\x00" in value:
+            return f"unreadable row: NUL byte in {name}"
+        if value is not None and len(value) > MAX_FIELD:
+            return f"unreadable row: {name} longer than {MAX_FIELD} characters ({len(value)})"
+    return ""
 
 
+def _parse_csv(feed: Feed, path: Path) -> Parsed:
+    text, encoding, cut = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=feed.delimiter, quotechar=feed.quote,
+                        strict=True, doublequote=feed.escape == feed.quote,
+                        escapechar=None if feed.escape == feed.quote else feed.escape)
+    starts, rows, broken, last = [], [], [], 0      # each record's first line and cells; unreadable ones
+    while True:
+        try:
+            for cells in reader:
+                starts.append(last + 1)
+                last = reader.line_num
+                rows.append(cells)
+            break
+        except csv.Error as exc:                    # the record from line last + 1 to reader.line_num
+            start, last = last + 1, reader.line_num
+            if start < last and "end of data" in str(exc):
+                raise FeedError(f"{path.name}: a quoted value opened on line {start} is never closed"
+                                f" ({last - start + 1} lines to the end of the file):"
+                                " the file cannot be read to its end") from None
+            if start < last or not rows:
+                raise FeedError(f"{path.name}: lines {start}-{last} cannot be read ({exc}; a stray quote?):"
+                                " the file cannot be read") from None
+            broken.append((start, f"unreadable row: {exc}"))
+    records = [i for i, cells in enumerate(rows) if len(cells) > 1 or (cells and cells[0].strip())]
+    if not records:
+        raise FeedError(f"{path.name}: empty file, no header")
+    parsed = _start(feed, path, encoding, rows[records[0]])
+    if broken:
+        physical = io.StringIO(text, newline="").readlines()
+        parsed.rejects += [(line, why, physical[line - 1].rstrip("\r\n")[:MAX_FIELD]) for line, why in broken]
+    records = records[1:]
+    lines = [starts[i] for i in records]
+    cells = [rows[i] for i in records]
+    parsed.joiner = feed.delimiter
+    values_clean = "\x00" not in text and max(map(len, text.split("\n"))) <= MAX_FIELD
+    parsed.extend(lines, None, cells, values_clean)
+    position = {line: n for n, line in enumerate(starts)}
+    for line, _, _ in parsed.rejects:               # a rejected record over several lines: a stray quote
+        end = starts[position[line] + 1] - 1 if position.get(line, len(starts)) + 1 < len(starts) else last
+        if line in position and end > line:
+            raise FeedError(f"{path.name}: a quoted value runs from line {line} to line {end} and the record"
+                            " does not fit the header (a stray quote?): the file cannot be read")
+    return parsed.cut_off() if cut else parsed
+
+
+# ------------------------------------------------------------------------------------------ workbooks
 def _cell(value) -> str | None:
     """An Excel cell as text: dates in ISO form, whole numbers without '.0'."""
     if value is None or value == "":
@@ -119,57 +279,60 @@ def _cell(value) -> str | None:
     return str(value)
 
 
-def _load_xlsx(conn, feed: Feed, path: Path) -> None:
+def _parse_xlsx(feed: Feed, path: Path) -> Parsed:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError) as exc:
         raise FeedError(f"{path.name}: not a readable XLSX workbook ({exc})") from None
-    header = [str(h) if h not in (None, "") else "" for h in (rows[0] if rows else [])]
-    mapping = _header_map(feed, header, path)
-    records = []
-    for line, values in enumerate(rows[1:], start=2):
-        cells = [_cell(v) for v in values][: len(header)]
-        if all(c is None or c.strip() == "" for c in cells):
+    parsed = None
+    for line, values in enumerate(rows, start=1):
+        cells = [_cell(v) for v in values]
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not any(c is not None and c.strip() for c in cells):
             continue
-        cells += [None] * (len(header) - len(cells))
-        records.append([line, ",".join(c or "" for c in cells), *cells])
-    frame = pd.DataFrame(records, columns=["line", "raw", *header], dtype=object)
-    _register_frame(conn, feed, mapping, frame)
+        if parsed is None:
+            parsed = _start(feed, path, "xlsx", [c or "" for c in cells])
+            continue
+        cells += [None] * (len(parsed.header) - len(cells))
+        parsed.extend([line], [",".join(c or "" for c in cells)], [cells])
+    if parsed is None:
+        raise FeedError(f"{path.name}: empty workbook, no header")
+    return parsed
 
 
-def _load_jsonl(conn, feed: Feed, path: Path) -> None:
-    encoding = detect_encoding(path)
-    records, keys = [], [c.source for c in feed.columns]
-    with path.open("r", encoding=encoding) as fh:
-        for line, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                obj = json.loads(text)
-                if not isinstance(obj, dict):
-                    raise ValueError("not an object")
-            except ValueError as exc:
-                conn.execute("INSERT INTO parse_rejects VALUES (?, ?, ?)",
-                             [line, f"unreadable row: malformed JSON ({exc})", text.strip()[:2000]])
-                continue
-            records.append([line, text.strip(), *[None if obj.get(k) is None else str(obj[k]) for k in keys]])
-    frame = pd.DataFrame(records, columns=["line", "raw", *keys], dtype=object)
-    if records:
-        present = [k for k in keys if frame[k].notna().any()]
-        _header_map(feed, present, path)   # a required key absent from every record: wrong file
-    _register_frame(conn, feed, {c.name: c.source for c in feed.columns}, frame)
-
-
-def _register_frame(conn, feed: Feed, mapping: dict[str, str], frame: pd.DataFrame) -> None:
-    frame["line"] = frame["line"].astype("int64")
-    conn.register("frame_rows", frame)
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE raw AS {_select_raw(feed, mapping, 'line', 'CAST(raw AS VARCHAR)')}"
-                 " FROM frame_rows")
-    conn.unregister("frame_rows")
+# ------------------------------------------------------------------------------------------ JSON lines
+def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
+    text, encoding, cut = decode(path)
+    if text.lstrip().startswith("["):
+        raise FeedError(f"{path.name}: a JSON array, not JSON lines (one object per line)")
+    keys = [c.source for c in feed.columns]
+    parsed = Parsed(encoding, keys, {c.name: c.source for c in feed.columns}, [])
+    seen: set[str] = set()
+    for line, record in enumerate(text.split("\n"), start=1):
+        record = record.strip()
+        if not record:
+            continue
+        try:
+            obj = json.loads(record)
+            if not isinstance(obj, dict):
+                raise ValueError("not an object")
+        except ValueError as exc:
+            parsed.rejects.append((line, f"unreadable row: malformed JSON ({exc})", record[:MAX_FIELD]))
+            continue
+        cells = [None if obj.get(k) is None else str(obj[k]) for k in keys]
+        seen.update(k for k, v in zip(keys, cells) if v is not None)
+        parsed.extend([line], [record], [cells])
+    if parsed.rejects and not parsed.lines and len(parsed.rejects) == parsed.rows_read:
+        raise FeedError(f"{path.name}: no line is a JSON object: not a JSON-lines file")
+    missing = [c.source for c in feed.columns if c.required and c.source not in seen]
+    if parsed.lines and missing:
+        raise FeedError(f"{path.name}: missing key(s) {', '.join(missing)} in every record")
+    parsed.extra = sorted({k for r in parsed.raws[:100] for k in json.loads(r)} - set(keys))
+    return parsed.cut_off() if cut else parsed
 
 
 def _q(text: str) -> str:
     return text.replace("'", "''")
-

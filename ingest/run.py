@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 from ingest.channels import Feed, feed_for
@@ -15,7 +16,9 @@ from store.db import Store
 
 def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bool = True,
                  conn=None) -> tuple[list[BatchSummary], list[str]]:
-    """Ingest each (feed, path) in order. A file that fails is rolled back and reported; the rest go on."""
+    """Ingest each (feed, path) in order. A file that fails is rolled back and reported; the rest go on.
+
+    Returns the batches' summaries and one 'file: why' line per file refused."""
     if conn is None:
         with store.writer() as writer_conn:
             return ingest_files(store, files, show_progress, writer_conn)
@@ -28,8 +31,12 @@ def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bo
             bar.set_description_str(path.name)
             try:
                 summaries.append(ingest_file(conn, feed, path, geo, on_stage=lambda _: bar.update(1)))
-            except (FeedError, OSError) as exc:
-                errors.append(f"{path.name}: {exc}")
+            except FeedError as exc:
+                errors.append(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
+            except OSError as exc:
+                errors.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
+            except duckdb.Error as exc:
+                errors.append(f"{path.name}: could not be stored, nothing of it was ({exc})")
             bar.n = done * len(STAGES)
             bar.refresh()
     return summaries, errors
@@ -38,6 +45,17 @@ def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bo
 def files_for_channel(channel: str, paths: list[Path]) -> list[tuple[Feed, Path]]:
     """Pair each path with the channel's feed its name matches (a clear error if none does)."""
     return [(feed_for(channel, path.name), path) for path in paths]
+
+
+def match_files(channel: str, paths: list[Path]) -> tuple[list[tuple[Feed, Path]], list[str]]:
+    """Pair each path with its feed; a path no feed of the channel matches is an error line, not a stop."""
+    pairs, errors = [], []
+    for path in paths:
+        try:
+            pairs.append((feed_for(channel, path.name), path))
+        except ValueError as exc:
+            errors.append(str(exc))
+    return pairs, errors
 
 
 def format_summary(summaries: list[BatchSummary], errors: list[str]) -> str:
@@ -58,4 +76,6 @@ def format_summary(summaries: list[BatchSummary], errors: list[str]) -> str:
         lines.append("rejected rows by reason:")
         lines.extend(f"  {n:>7}  {reason}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]))
     lines.extend(f"FAILED {e}" for e in errors)
+    if errors:
+        lines.append(f"{len(errors)} file(s) refused, nothing of them stored; {len(summaries)} ingested")
     return "\n".join(lines)

@@ -6,14 +6,13 @@ optionally, a sharper reason than the generic "invalid <kind>".
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+import settings
 from ingest.channels import Feed
 
 ID_WEIGHTS = "[7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]"
-DISTRICT_CODES = ("450403", "450405", "450406", "450421", "450422", "450423", "450481")
-EVENT_WINDOW = ("2015-01-01", "2021-12-31")
-BIRTH_WINDOW = ("1900-01-01", "2021-12-31")
 TEMPERATURE_RANGE = (34.0, 42.5)
 DOC_PATTERNS = {
     "resident_id": r"[0-9]{17}[0-9X]",
@@ -52,7 +51,7 @@ CREATE OR REPLACE TEMP MACRO parse_ts(s) AS CASE
     ELSE try_strptime(replace(regexp_replace(trim(s), '[/.]', '-', 'g'), 'T', ' '),
         ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d', '%Y%m%d', '%Y年%m月%d日', '%Y年%m月%d日 %H:%M'])
     END;
-CREATE OR REPLACE TEMP MACRO in_window(t, lo, hi) AS CASE WHEN t BETWEEN CAST(lo AS TIMESTAMP) AND CAST(hi AS TIMESTAMP) THEN t END;
+CREATE OR REPLACE TEMP MACRO in_window(t, lo, hi) AS CASE WHEN t BETWEEN lo AND hi THEN t END;
 CREATE OR REPLACE TEMP MACRO bare_phone(s) AS regexp_replace(trim(s), '[\\s\\-()（）]', '', 'g');
 CREATE OR REPLACE TEMP MACRO norm_phone(s) AS CASE
     WHEN bare_phone(s) LIKE '+86%' THEN substr(bare_phone(s), 4)
@@ -60,6 +59,20 @@ CREATE OR REPLACE TEMP MACRO norm_phone(s) AS CASE
     WHEN bare_phone(s) LIKE '861%' AND length(bare_phone(s)) = 13 THEN substr(bare_phone(s), 3)
     ELSE bare_phone(s) END;
 """
+
+WINDOW_KINDS = {"events_from": dt.date, "events_to": dt.date, "births_from": dt.date, "births_to": dt.date}
+
+
+def macros() -> str:
+    """MACROS with the plausible windows of event and birth dates of the configuration's policy.toml [ingest]
+    (settings.py): a date outside is rejected as 'out of range'."""
+    window = settings.section("policy.toml", "ingest", WINDOW_KINDS)
+    missing = sorted(set(WINDOW_KINDS) - set(window))
+    if missing:
+        raise settings.ConfigError(f"{settings.config_dir() / 'policy.toml'}: [ingest] lacks {', '.join(missing)}")
+    return MACROS + "".join(f"CREATE OR REPLACE TEMP MACRO {name}() AS TIMESTAMP '{day.isoformat()}'"
+                            f"{' + INTERVAL 1 DAY - INTERVAL 1 MICROSECOND' if name.endswith('_to') else ''};\n"
+                            for name, day in window.items())
 
 
 @dataclass(frozen=True)
@@ -86,16 +99,16 @@ KINDS: dict[str, Kind] = {
     "address": Kind("NULLIF(trim({x}), '')"),
     "name": Kind("CASE WHEN length(trim({x})) > 40 THEN NULL WHEN regexp_matches({x}, '\\p{{Han}}')"
                  " THEN regexp_replace(trim({x}), '\\s+', '', 'g') ELSE regexp_replace(trim({x}), '\\s+', ' ', 'g') END"),
-    "date": Kind(f"CAST(in_window(parse_ts({{x}}), '{EVENT_WINDOW[0]}', '{EVENT_WINDOW[1]}') AS DATE)",
+    "date": Kind("CAST(in_window(parse_ts({x}), events_from(), events_to()) AS DATE)",
                  "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date' END"),
-    "birth_date": Kind(f"CAST(in_window(parse_ts({{x}}), '{BIRTH_WINDOW[0]}', '{BIRTH_WINDOW[1]}') AS DATE)",
+    "birth_date": Kind("CAST(in_window(parse_ts({x}), births_from(), births_to()) AS DATE)",
                        "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date' END"),
-    "datetime": Kind(f"in_window(parse_ts({{x}}), '{EVENT_WINDOW[0]}', '{EVENT_WINDOW[1]}')",
+    "datetime": Kind("in_window(parse_ts({x}), events_from(), events_to())",
                      "CASE WHEN parse_ts({x}) IS NOT NULL THEN 'out of range' ELSE 'not a date/time' END"),
     "resident_id": Kind(
         f"CASE WHEN regexp_full_match(squeeze({{x}}), '{_lit(DOC_PATTERNS['resident_id'])}') AND id_check_ok(squeeze({{x}}))"
-        f" AND CAST(in_window(try_strptime(substr(squeeze({{x}}), 7, 8), '%Y%m%d'), '{BIRTH_WINDOW[0]}',"
-        f" '{BIRTH_WINDOW[1]}') AS DATE) IS NOT NULL THEN squeeze({{x}}) END",
+        " AND CAST(in_window(try_strptime(substr(squeeze({x}), 7, 8), '%Y%m%d'), births_from(), births_to()) AS DATE)"
+        " IS NOT NULL THEN squeeze({x}) END",
         f"CASE WHEN NOT regexp_full_match(squeeze({{x}}), '{_lit(DOC_PATTERNS['resident_id'])}') THEN 'not 18 characters'"
         " WHEN NOT id_check_ok(squeeze({x})) THEN 'check digit wrong' ELSE 'birth date invalid' END"),
     "doc_number": Kind("NULLIF(squeeze({x}), '')"),   # format checked against doc_type in feed rules
@@ -112,7 +125,7 @@ KINDS: dict[str, Kind] = {
                   " THEN CAST(CAST(trim({x}) AS DOUBLE) AS INTEGER) END"),
     "plate": Kind("CASE WHEN regexp_full_match(squeeze({x}), '[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼]"
                   "[A-Z][A-Z0-9]{{5,6}}') THEN squeeze({x}) END"),
-    "district_code": Kind("CASE WHEN trim({x}) IN (" + ", ".join(f"'{c}'" for c in DISTRICT_CODES) + ") THEN trim({x}) END"),
+    "district_code": Kind("{ref}.key", lookup="districts.code"),      # the city's districts, in the store
     "checkpoint_id": Kind("{ref}.key", "'unknown checkpoint'", "checkpoints.checkpoint_id"),
     "site_id": Kind("{ref}.key", "'unknown quarantine site'", "quarantine_sites.site_id"),
     **{kind: _enum(kind) for kind in ENUMS},
@@ -123,10 +136,17 @@ def raw_column(column_name: str) -> str:
     return f'"raw_{column_name}"'
 
 
+def _sql(column, template: str) -> str:
+    """A kind's SQL for one column: its own date patterns (feeds file) tried before the usual ones."""
+    if column.formats:
+        patterns = "[" + ", ".join(f"'{f}'" for f in column.formats) + "]"
+        template = template.replace("parse_ts({x})", f"coalesce(try_strptime(trim({{x}}), {patterns}), parse_ts({{x}}))")
+    return template.format(x=raw_column(column.name), ref="ref_" + column.name)
+
+
 def normalise_sql(feed: Feed) -> str:
     """SELECT list items: one normalised column per declared column."""
-    return ", ".join(f'{KINDS[c.kind].value.format(x=raw_column(c.name), ref="ref_" + c.name)} AS "{c.name}"'
-                     for c in feed.columns)
+    return ", ".join(f'{_sql(c, KINDS[c.kind].value)} AS "{c.name}"' for c in feed.columns)
 
 
 def lookups_sql(feed: Feed) -> str:
@@ -146,7 +166,7 @@ def reasons_sql(feed: Feed) -> str:
     for col in feed.columns:
         raw, kind = raw_column(col.name), KINDS[col.kind]
         blank = f"({raw} IS NULL OR trim({raw}) = '')"
-        why = f"'{col.name}: ' || {kind.reason.format(x=raw)}" if kind.reason else \
+        why = f"'{col.name}: ' || {_sql(col, kind.reason)}" if kind.reason else \
             f"'{col.name}: invalid {col.kind} ''' || {raw} || ''''"
         missing = f"'{col.name}: missing'" if col.required else "NULL"
         checks.append(f'CASE WHEN {blank} THEN {missing} WHEN "{col.name}" IS NULL THEN {why} END')

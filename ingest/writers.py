@@ -8,7 +8,6 @@ Re-sent rows (the same event from the same person again) are not stored twice.
 from __future__ import annotations
 
 from ingest.channels import Feed
-from ingest.validate import DISTRICT_CODES
 
 CODES = ("community_code", "township_code", "district_code")
 
@@ -26,7 +25,7 @@ class _Columns(dict):
         if key == "home_codes":   # where the person lives, else where the event happened
             return ", ".join(f"coalesce(p.{c}, a.{c})" for c in CODES)
         if key == "districts":    # a registered resident's ID starts with the district of registration
-            return ", ".join(f"'{code}'" for code in DISTRICT_CODES)
+            return "SELECT code FROM districts"       # the city's, in the store
         if key == "time":
             return f"a.{self.feed.time_column}"
         if key == "place_name":   # what a person reads as the place: a named place, else the address
@@ -131,11 +130,11 @@ WRITERS: dict[str, str] = {
             AND quarantines.start_at <= r.released_at""",
     "enforcement_case": """
         INSERT OR IGNORE INTO enforcement_cases SELECT a.case_id, a.handled_on, a.case_kind, a.district_code,
-            a.educated, a.detained, a.fined, {summary}, $batch
+            a.educated, a.detained, a.fined, {summary}, $batch, a.line
         FROM acc a ORDER BY a.handled_on""",
     "case": """
-        INSERT OR IGNORE INTO cases SELECT a.case_id, a.person_id, a.confirmed_on, a.case_kind, {codes}, $batch
-        {join} ORDER BY a.confirmed_on""",
+        INSERT OR IGNORE INTO cases SELECT a.case_id, a.person_id, a.confirmed_on, a.case_kind, {codes}, $batch,
+            a.line {join} ORDER BY a.confirmed_on""",
     "checkpoint": """
         INSERT OR REPLACE INTO checkpoints SELECT a.checkpoint_id, a.place, {road}, a.place_lon, a.place_lat,
             a.community_code, a.township_code, a.district_code, $batch
@@ -146,12 +145,22 @@ WRITERS: dict[str, str] = {
         FROM acc a QUALIFY row_number() OVER (PARTITION BY a.site_id ORDER BY a.line DESC) = 1""",
     "vehicle_check": """
         INSERT INTO checkpoint_vehicle_checks SELECT a.checkpoint_id, a.checked_at, a.plate, {vehicle_type},
-            {occupants}, $batch
+            {occupants}, $batch, a.line
         FROM acc a ORDER BY a.checked_at""",
     "person_check": """
         INSERT INTO checkpoint_person_checks SELECT a.checkpoint_id, a.checked_at, a.person_id, {temperature},
-            {from_place}, $batch
+            {from_place}, $batch, a.line
         FROM acc a ORDER BY a.checked_at""",
+}
+
+# the tables a writer inserts into, each row naming the batch and line of the record it came from: a corrected
+# record's rows are deleted before its new values are written (writers that update in place need nothing)
+DERIVED: dict[str, str] = {
+    "sighting": "sightings", "return_alert": "alerts", "abroad": "abroad", "border_entry": "border_entries",
+    "arrival": "arrivals", "checkpoint_arrival": "arrivals", "service_measure": "service_measures",
+    "quarantine_measure": "service_measures", "quarantine": "quarantines", "transfer": "transfers",
+    "health_check": "health_checks", "enforcement_case": "enforcement_cases", "case": "cases",
+    "vehicle_check": "checkpoint_vehicle_checks", "person_check": "checkpoint_person_checks",
 }
 
 # rows a writer cannot use are rejected before anything is written (reason, SQL condition on `acc` a)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
@@ -43,6 +44,15 @@ def outline(geojson_url: str, codes: list[str], names: list[str], highlight: str
             "name": "areas"}
 
 
+def labels(places, size: int = 12) -> dict:
+    """The areas' names at a point inside each (places: layers.points.area_points), as a plain text trace. It
+    takes no hover and no click (those belong to the areas under it); maplibre hides names that would overlap
+    and draws them from the browser's fonts (layers.basemap.STYLE has no glyph server)."""
+    return {"type": "scattermap", "mode": "text", "name": "labels", "hoverinfo": "skip",
+            "lon": list(places["lon"]), "lat": list(places["lat"]), "text": list(places["name"]),
+            "textfont": {"size": size, "color": "#102027"}, "textposition": "middle center"}
+
+
 def feature_collection(areas: pd.DataFrame, values: dict[str, list]) -> dict:
     """GeoJSON of the areas (areas rows, with WKB) carrying each metric's values (metric -> one per area)."""
     props = areas[["code", "name"]].copy()
@@ -52,3 +62,15 @@ def feature_collection(areas: pd.DataFrame, values: dict[str, list]) -> dict:
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "id": p["code"], "properties": p, "geometry": json.loads(shapely.to_geojson(g))}
         for p, g in zip(props.astype(object).to_dict("records"), geoms)]}
+
+
+def shapes(areas: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """(codes, geometries) of areas rows with WKB, for area_at (parse once, look up on every click)."""
+    return areas["code"].tolist(), shapely.from_wkb(np.asarray([bytes(w) for w in areas["wkb"]], dtype=object))
+
+
+def area_at(found: tuple[list[str], np.ndarray], lon: float, lat: float) -> str | None:
+    """The code of the area (of `shapes`) that holds the point lon/lat, None when none does."""
+    codes, geoms = found
+    hit = np.flatnonzero(shapely.contains_xy(geoms, float(lon), float(lat)))
+    return codes[hit[0]] if len(hit) else None

@@ -6,7 +6,12 @@ import math
 import numpy as np
 import shapely
 
-STYLE = "white-bg"              # draws only our own layers: needs no network, no glyphs
+# A background only, and no `glyphs` URL: plotly's "white-bg" names a glyph server on the internet, while without
+# one maplibre draws text (the area names) from the browser's own fonts, offline.
+# (plotly drops an empty `sources` object when it redraws, which maplibre refuses: hence one empty source.)
+STYLE = {"version": 8, "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
+         "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
+CONTEXT_LINE = "#90a4ae"
 MAP_PX = (900, 620)             # the map's usual size in pixels, for fitting a view
 FONT = "Noto Sans CJK SC, Noto Sans CJK, Microsoft YaHei, sans-serif"
 TEMPLATE = {"layout": {   # a small template of our own instead of plotly's default (kilobytes in every figure)
@@ -36,9 +41,17 @@ def fit(bounds: tuple[float, float, float, float], px: tuple[int, int] = MAP_PX)
     return {"center": {"lon": (x0 + x1) / 2, "lat": lat}, "zoom": round(zoom, 2)}
 
 
-def map_layout(view: dict, tile_url: str | None = None, revision: str = "") -> dict:
-    """Layout for a map figure: offline style, the optional raster tiles under our traces, the view."""
-    layers = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else []
-    return {"template": TEMPLATE, "map": {"style": STYLE, "layers": layers, **view},
+def base_layers(tile_url: str | None = None, outlines: list[str] = ()) -> list[dict]:
+    """What the map draws under our traces: the optional intranet raster tiles, then outlines of whole levels
+    (GeoJSON URLs, the coarsest first and thickest) so that the areas around the shown ones keep their shape on
+    screen; drawn by the map from the served files, never sent in a callback."""
+    tiles = [{"sourcetype": "raster", "source": [tile_url], "below": "traces"}] if tile_url else []
+    return tiles + [{"sourcetype": "geojson", "source": url, "type": "line", "color": CONTEXT_LINE,
+                     "line": {"width": 1.6 - 0.6 * i}, "below": "traces"} for i, url in enumerate(outlines)]
+
+
+def map_layout(view: dict, tile_url: str | None = None, revision: str = "", outlines: list[str] = ()) -> dict:
+    """Layout for a map figure: offline style, base_layers, the view."""
+    return {"template": TEMPLATE, "map": {"style": STYLE, "layers": base_layers(tile_url, outlines), **view},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "showlegend": False, "uirevision": revision,
             "clickmode": "event"}

@@ -12,8 +12,7 @@ import datetime as dt
 import pandas as pd
 
 from loop import workflow
-from loop.deadlines import DEFAULT, Deadlines
-from queries.figures import PERIOD_START
+from loop.deadlines import Deadlines
 
 KINDS = ("return", "leak_arrival", "leak_quarantine", "leak_release", "leak_temperature", "fever")
 COLUMNS = ("alert_id", "kind", "person_id", "name", "raised_at", "channel", "detail", "community_code",
@@ -26,18 +25,22 @@ def runner(conn):
     return lambda name, scope, **params: run(conn, name, scope, **params)
 
 
-def leaks(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT,
-          since: dt.date = PERIOD_START) -> pd.DataFrame:
-    """queries/leaks_as_of.sql: every stage deadline missed up to the end of `as_of`."""
+def leaks(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
+          since: dt.date = dt.date.min) -> pd.DataFrame:
+    """queries/leaks_as_of.sql: every stage deadline missed up to the end of `as_of` (deadlines: the configured
+    ones, Deadlines.from_env)."""
+    deadlines = deadlines or Deadlines.from_env()
     return query("leaks_as_of", scope, as_of=as_of, since=since, **deadlines.params())
 
 
-def fevers(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> pd.DataFrame:
+def fevers(query, scope, as_of: dt.date, deadlines: Deadlines | None = None) -> pd.DataFrame:
+    deadlines = deadlines or Deadlines.from_env()
     return query("quarantine_fevers", scope, as_of=as_of, fever=deadlines.fever_celsius)
 
 
-def collect(query, scope, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> pd.DataFrame:
+def collect(query, scope, as_of: dt.date, deadlines: Deadlines | None = None) -> pd.DataFrame:
     """Return alerts, leaks and fevers up to the end of `as_of` for `scope`, one row per alert (COLUMNS)."""
+    deadlines = deadlines or Deadlines.from_env()
     returns = query("alerts_returns", scope, as_of=as_of)
     found = leaks(query, scope, as_of, deadlines)
     hot = fevers(query, scope, as_of, deadlines)

@@ -6,7 +6,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from loop.deadlines import DEFAULT, Deadlines
+from loop.deadlines import Deadlines
 
 
 def batch_plans(query, scope, as_of: dt.date) -> pd.DataFrame:
@@ -23,8 +23,9 @@ def batches_as_of(batches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
                                              for started in rows["quarantine_started"]], dtype=np.int64))
 
 
-def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines = DEFAULT) -> dict | None:
+def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines | None = None) -> dict | None:
     """queries/plans_person.sql: the person's plan as a dict, or None when the person is outside the scope."""
+    deadlines = deadlines or Deadlines.from_env()
     rows = query("plans_person", scope, person=int(person_id), as_of=as_of, **deadlines.params())
     if rows.empty:
         return None

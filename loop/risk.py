@@ -12,18 +12,14 @@ point on the map can be traced to the rows that gave it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+import settings
+
 LEVELS = ("low", "medium", "high")
 FACTORS = ("arrivals", "home_quarantine", "open_alerts", "leaks", "fevers")
-
-
-def _weights() -> dict[str, float]:
-    # countries and regions with the most reported cases in March 2020 weigh more; anything else weighs 1
-    return {"意大利": 3.0, "伊朗": 3.0, "西班牙": 3.0, "韩国": 2.0, "美国": 2.0, "英国": 2.0, "法国": 2.0, "德国": 2.0,
-            "日本": 1.5}
 
 
 @dataclass(frozen=True)
@@ -36,7 +32,14 @@ class RiskModel:
     points_per_fever: float = 5.0
     medium: float = 4.0
     high: float = 10.0
-    country_weights: dict = field(default_factory=_weights)
+    country_weights: dict = field(default_factory=dict)   # country -> weight; any other weighs 1
+
+    @classmethod
+    def configured(cls) -> RiskModel:
+        """The model of the configuration's policy.toml [risk] (settings.py), country weights included."""
+        kinds = {f.name: f.type for f in fields(cls)}
+        kinds = {k: {"int": int, "float": float}.get(v, dict) for k, v in kinds.items()}
+        return cls(**settings.section("policy.toml", "risk", kinds))
 
     def weight(self, country: str | None) -> float:
         return float(self.country_weights.get(country or "", 1.0))
@@ -48,15 +51,17 @@ class RiskModel:
 DEFAULT = RiskModel()
 
 
-def inputs(query, scope, as_of: dt.date, model: RiskModel = DEFAULT, fever: float = 37.3) -> pd.DataFrame:
-    """queries/risk_inputs.sql: (community_code, factor, key, value) rows."""
+def inputs(query, scope, as_of: dt.date, model: RiskModel | None = None, fever: float = 37.3) -> pd.DataFrame:
+    """queries/risk_inputs.sql: (community_code, factor, key, value) rows (model: the configured one)."""
+    model = model or RiskModel.configured()
     return query("risk_inputs", scope, as_of=as_of, days=model.days, fever=fever)
 
 
-def score(rows: pd.DataFrame, alerts: pd.DataFrame, as_of: dt.date, model: RiskModel = DEFAULT) -> pd.DataFrame:
+def score(rows: pd.DataFrame, alerts: pd.DataFrame, as_of: dt.date, model: RiskModel | None = None) -> pd.DataFrame:
     """Per community: score, level and reasons [(factor, key, count, points)], largest first.
 
     rows: risk_inputs rows; alerts: loop.alerts.with_state rows (kind, state, raised_at, community_code)."""
+    model = model or RiskModel.configured()
     reasons: dict[str, list[tuple[str, str, int, float]]] = {}
 
     def add(code, factor, key, n, points):

@@ -3,11 +3,12 @@ the command line, `python app.py users`) and the audit log viewer. Administrator
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import dash
 from dash import Input, Output, State, dcc, html
 
-from auth import audit
+from auth import audit, throttle, unmask
 from auth.users import list_users, set_disabled
 from pages import session
 from pages.components import column, dropdown, grid, section
@@ -15,11 +16,14 @@ from pages.i18n import t
 
 PATH, NAME, NAV = "/admin", "admin", "nav.admin"
 ROLES = ("admin",)
-USER_COLUMNS = ("username", "display_name", "role", "district_code", "township_code", "disabled", "locked_until",
-                "demo")
+USER_COLUMNS = ("username", "display_name", "role", "district_code", "township_code", "disabled", "demo")
+FAILURE_COLUMNS = ("username", "client", "failures", "last_at")
+FAILURES_SINCE = 24 * 3600                 # repeated failed logins of the last day
+UNMASK_COLUMNS = ("at", "username", "person_id", "reason", "outcome")
+UNMASKS_SINCE = 30 * 24 * 3600             # unmasks of the last 30 days, for review
 AUDIT_COLUMNS = ("at", "username", "action", "target", "detail", "outcome")
-ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "export", "note.add",
-           "access.denied", "user.add", "user.disable", "user.enable", "user.reset")
+ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "people.rows", "export", "note.add",
+           "access.denied", "user.add", "user.disable", "user.enable", "user.reset", "user.password")
 LIMIT = 1000
 
 
@@ -35,6 +39,10 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                                                        "enableClickSelection": True}},
                      style={"height": "28vh"}),
                 dcc.Store(id="ad-version", data=0)),
+        section(t("admin.failures", lang),
+                grid("ad-failures", [column(c, lang) for c in FAILURE_COLUMNS], rowData=[], style={"height": "20vh"})),
+        section(t("admin.unmasks", lang, n=unmask.daily_limit()),
+                grid("ad-unmasks", [column(c, lang) for c in UNMASK_COLUMNS], rowData=[], style={"height": "24vh"})),
         section(t("admin.audit", lang),
                 html.Div([dropdown("ad-action", [{"label": a, "value": a} for a in ACTIONS], lang,
                                    placeholder=t("any", lang)),
@@ -47,8 +55,17 @@ def register(app, ctx) -> None:
     @app.callback(Output("ad-users", "rowData"), Input("ad-version", "data"))
     def users(_version):
         lang = session.language()
-        return [{**u, "role": t(f"role.{u['role']}", lang), "disabled": bool(u["disabled"]), "demo": bool(u["demo"]),
-                 "locked_until": _when(u["locked_until"])} for u in list_users(ctx.state)]
+        return [{**u, "role": t(f"role.{u['role']}", lang), "disabled": bool(u["disabled"]), "demo": bool(u["demo"])}
+                for u in list_users(ctx.state)]
+
+    @app.callback(Output("ad-unmasks", "rowData"), Input("ad-version", "data"))
+    def unmasks(_version):
+        return [{**r, "at": _when(r["at"])} for r in unmask.listing(ctx.state, since=time.time() - UNMASKS_SINCE)]
+
+    @app.callback(Output("ad-failures", "rowData"), Input("ad-version", "data"))
+    def failures(_version):
+        return [{**r, "last_at": _when(r["last_at"])}
+                for r in throttle.repeated(ctx.state, since=time.time() - FAILURES_SINCE)]
 
     @app.callback(Output("ad-status", "children"), Output("ad-version", "data"),
                   Input("ad-disable", "n_clicks"), Input("ad-enable", "n_clicks"),

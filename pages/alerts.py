@@ -21,11 +21,9 @@ from loop import alerts, plans, risk, workflow
 from pages import loop_map, session
 from pages.components import (column, date_picker, dropdown, grid_block, map_graph, paged_grid, purge_on, section,
                               sorted_by)
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import label_or_code, t
 from pages.people import records
-from queries.dashboard import PERIOD_END
-from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/alerts", "alerts", "nav.alerts"
 ROLES = ("police", "analyst")
@@ -55,7 +53,7 @@ def scoped_alerts(ctx, scope, as_of: dt.date) -> pd.DataFrame:
 
 def batch_plans(ctx, scope, as_of: dt.date) -> pd.DataFrame:
     """loop.plans.batch_plans as of `as_of`, cut from the period's (one query per snapshot)."""
-    return plans.batches_as_of(plans.batch_plans(ctx.query, scope, PERIOD_END), as_of)
+    return plans.batches_as_of(plans.batch_plans(ctx.query, scope, ctx.period().end), as_of)
 
 
 def risk_scores(ctx, scope, as_of: dt.date, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -153,7 +151,7 @@ def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str, bat
     plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
     batch = None
     if plan and plan.get("batch_id"):
-        period = plans.batch_plans(ctx.query, batches or scope, PERIOD_END)
+        period = plans.batch_plans(ctx.query, batches or scope, ctx.period().end)
         found = plans.batches_as_of(period[period["batch_id"] == plan["batch_id"]], as_of)   # its row only
         batch = found.iloc[0].to_dict() if len(found) else None
     return plan_card(plan, batch, lang)
@@ -211,9 +209,9 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     state_options = [{"label": t(f"alerts.state.{s}", lang), "value": s} for s in workflow.STATES]
     return html.Div([
         dcc.Store(id="al-version", data=0),
-        dcc.Store(id="al-filters", data=filters_of(REPORT_DAY, [], OPEN_STATES, 0)), dcc.Store(id="al-purged"),
+        dcc.Store(id="al-filters", data=filters_of(ctx.period().latest, [], OPEN_STATES, 0)), dcc.Store(id="al-purged"),
         html.Div([
-            html.Label(t("as_of", lang)), date_picker("al-date", REPORT_DAY, PERIOD_START, PERIOD_END),
+            html.Label(t("as_of", lang)), date_picker("al-date", ctx.period()),
             html.Label(t("alerts.filters", lang)),
             multi_dropdown("al-kinds", kind_options, lang, value=[]),
             multi_dropdown("al-states", state_options, lang, value=OPEN_STATES),
@@ -262,7 +260,7 @@ def register(app, ctx) -> None:
         """Counts, map and count of the listed alerts. Each listing (the page's first, other filters, a workflow
         step; not a map layer switched) is audited once; a new one goes to al-filters, from which the grid asks for
         its blocks (`rows`), and selected alerts it no longer lists are unselected."""
-        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date, ctx.period())
         frame = scoped_alerts(ctx, scope, as_of)
         chosen = listed(frame, kinds, states)
         filters = filters_of(as_of, kinds, states, version)
@@ -284,14 +282,15 @@ def register(app, ctx) -> None:
                   State("al-filters", "data"))
     def rows(request, filters):
         """One block of the listed alerts (scope from the session, the filters from al-filters), sorted as the grid
-        asks, with how many there are. Not audited: show audits the listing once, not each block."""
+        asks, with how many there are; each block served is audited (session.served)."""
         if not isinstance(request, dict) or not isinstance(filters, dict):
             return {"rowData": [], "rowCount": 0}
         lang, scope = session.language(), session.current_scope()
-        frame = listed(scoped_alerts(ctx, scope, as_date(filters.get("as_of"))), filters.get("kinds"),
+        frame = listed(scoped_alerts(ctx, scope, as_date(filters.get("as_of"), ctx.period())), filters.get("kinds"),
                        filters.get("states"))
-        return grid_block(ordered(frame, request.get("sortModel")), request,
-                          lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
+        return session.served(ctx.state, "alerts", filters, request, grid_block(
+            ordered(frame, request.get("sortModel")), request,
+            lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang))))
 
     @app.callback(Output("al-status", "children"), Output("al-version", "data"),
                   *[Input(f"al-{a}", "n_clicks") for a in workflow.ACTIONS],
@@ -309,7 +308,7 @@ def register(app, ctx) -> None:
         ids = [r.get("alert_id") for r in (selected or []) if isinstance(r, dict)]
         if not ids:
             return t("alerts.pick", lang), dash.no_update
-        visible = set(scoped_alerts(ctx, scope, as_date(date))["alert_id"])
+        visible = set(scoped_alerts(ctx, scope, as_date(date, ctx.period()))["alert_id"])
         try:
             outcome = workflow.act(ctx.state, session.author(), ids, action, assignee=assignee,
                                    reason=reason, note=note, visible=visible)
@@ -324,7 +323,7 @@ def register(app, ctx) -> None:
     @app.callback(Output("al-plan", "children"), Output("al-history", "children"),
                   Input("al-grid", "selectedRows"), Input("al-version", "data"), State("al-date", "date"))
     def show_plan(selected, _version, date):
-        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date, ctx.period())
         if not selected or not isinstance(selected[-1], dict):
             return t("alerts.plan.pick", lang), []
         alert_id = selected[-1].get("alert_id")
@@ -340,4 +339,4 @@ def register(app, ctx) -> None:
 
 def warm(ctx, scope) -> None:
     """The page's first screen (pages/warmup.py): the report day's alerts with their states, and its risk."""
-    risk_scores(ctx, scope, REPORT_DAY)
+    risk_scores(ctx, scope, ctx.period().latest)

@@ -10,10 +10,8 @@ from layers import charts, points
 from layers.basemap import bounds_of, fit, map_layout
 from pages import session
 from pages.components import card, chart, column, date_picker, grid, map_graph, section
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import t
-from queries.dashboard import PERIOD_END
-from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/checkpoints", "checkpoints", "nav.checkpoints"
 ROLES = ("leadership", "police", "analyst")
@@ -25,7 +23,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                for c in GRID_COLUMNS]
     return html.Div([
         html.Div([html.Label(t("as_of", lang)),
-                  date_picker("cp-date", REPORT_DAY, PERIOD_START, PERIOD_END)],
+                  date_picker("cp-date", ctx.period())],
                  className="toolbar"),
         html.Div(id="cp-cards", className="cards"),
         html.Div([html.Div(map_graph("cp-map", {}, height="56vh"), className="map-col"),
@@ -38,7 +36,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
 
 def warm(ctx, scope) -> None:
     """The page's data for any date (pages/warmup.py): the checkpoints, their daily counts, the district map."""
-    ctx.checkpoint_totals(scope, REPORT_DAY)
+    ctx.checkpoint_totals(scope, ctx.period().latest)
     ctx.query("areas", scope, level="districts")
 
 
@@ -46,7 +44,7 @@ def register(app, ctx) -> None:
     @app.callback(Output("cp-cards", "children"), Output("cp-map", "figure"), Output("cp-grid", "rowData"),
                   Output("cp-days", "figure"), Input("cp-date", "date"))
     def show(date):
-        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date, ctx.period())
         totals = ctx.checkpoint_totals(scope, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         detail = t("checkpoints.count", lang, n=len(totals))
@@ -60,6 +58,6 @@ def register(app, ctx) -> None:
                   "layout": map_layout(fit(bounds_of(districts["wkb"])), ctx.config.tile_url)}
         rows = totals.rename(columns={"name": "checkpoint"})[list(GRID_COLUMNS)].to_dict("records")
         days = ctx.checkpoint_days(scope)
-        days = days[(days["day"] >= pd.Timestamp(PERIOD_START)) & (days["day"] <= pd.Timestamp(as_of))]
+        days = days[(days["day"] >= pd.Timestamp(ctx.period().start)) & (days["day"] <= pd.Timestamp(as_of))]
         chart_labels = {k: t(f"checkpoints.{k}", lang) for k in ("vehicles", "persons")}
         return cards, figure, rows, charts.checkpoint_days(days, chart_labels)

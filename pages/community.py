@@ -12,18 +12,17 @@ from dash import Input, Output, State, dcc, html
 
 from layers import areas as area_layer
 from layers import alerts as alert_layer
+from auth.unmask import daily_limit
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
 from loop import workflow
 from pages import alerts, loop_map, session
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import label_or_code, labelled_words, t
 from pages.notes import KINDS
 from pages.people import loop_people, readable, records
-from queries.dashboard import PERIOD_END
-from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/community", "community", "nav.community"
 ROLES = ("police", "analyst")
@@ -39,7 +38,7 @@ def default_community(ctx, scope) -> str | None:
     codes = sorted(table.row)
     if not codes:
         return None
-    values = table.on(REPORT_DAY, codes)
+    values = table.on(ctx.period().latest, codes)
     return codes[int(values.argmax())]
 
 
@@ -54,7 +53,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
             html.Label(t("community.pick", lang)),
             dropdown("cm-community", area_options(communities), lang, value=code, clearable=False,
                      className="grow"),
-            date_picker("cm-date", REPORT_DAY, PERIOD_START, PERIOD_END),
+            date_picker("cm-date", ctx.period()),
         ], className="toolbar"),
         html.Div(t("generated", lang), className="notice",
                  style={} if communities["generated"].any() else {"display": "none"}),
@@ -152,7 +151,7 @@ def register(app, ctx) -> None:
         community_scope = session.within(scope, code)
         if not code or community_scope is None:
             return {}, [], t("community.none", lang)
-        people = loop_people(ctx, community_scope, as_of=as_date(date), community=code)
+        people = loop_people(ctx, community_scope, as_of=as_date(date, ctx.period()), community=code)
         session.audit(ctx.state, "people.list", code, {"rows": len(people)})
         return (community_figure(ctx, scope, code, people, community_alerts(ctx, scope, code, date), lang),
                 records(readable(people[["person_id", *GRID_COLUMNS]], lang)),
@@ -181,8 +180,8 @@ def register(app, ctx) -> None:
             return t("person.pick", lang), [], dash.no_update
         scope, person_id, rows = found
         clear = session.unmasked(ctx.state, scope, person_id, reason)
-        if clear is None:
-            return dash.no_update, dash.no_update, t("unmask.need_reason", lang)
+        if isinstance(clear, str):                                            # refused: why, in the reason box
+            return dash.no_update, dash.no_update, t(clear, lang, n=daily_limit())
         fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
         if fields.empty:
             return t("person.pick", lang), [], dash.no_update
@@ -216,7 +215,7 @@ def community_alerts(ctx, scope, code: str, date):
     """The alerts placed in the community up to the date, with their workflow state (what the map shows), cut
     from the caller's alerts (computed once per snapshot for the caller's scope, whichever community is shown)."""
     rows = alerts.stated_alerts(ctx, scope)
-    return loop_map.loop_as_of(rows[rows["community_code"] == code], as_date(date))
+    return loop_map.loop_as_of(rows[rows["community_code"] == code], as_date(date, ctx.period()))
 
 
 def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
@@ -226,7 +225,7 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
     alerts and batches (warmed), not computed anew for the community's township. The plan is queried in a
     thread of its own (a fresh one per call: a pool's long-lived workers can be lost, and a lost worker would
     leave the request waiting for ever)."""
-    as_of = as_date(date)
+    as_of = as_date(date, ctx.period())
     caller = replace(session.current_scope(), reveal_person=None)      # per-snapshot frames: the caller's, warm
     with ThreadPoolExecutor(1, thread_name_prefix="person-plan") as beside:   # the plan, beside the journey
         plan = beside.submit(alerts.person_plan_panel, ctx, scope, person_id, as_of, lang, batches=caller)
@@ -252,7 +251,7 @@ def _person(ctx, selected, code, date, roles=ROLES):
     person_id = selected[0].get("person_id")
     if scope is None or scope.role not in roles or not isinstance(person_id, int):
         return None
-    people = loop_people(ctx, scope, as_of=as_date(date), community=code)
+    people = loop_people(ctx, scope, as_of=as_date(date, ctx.period()), community=code)
     rows = people[people["person_id"] == person_id]
     return (scope, person_id, rows) if len(rows) else None
 
@@ -262,4 +261,4 @@ def warm(ctx, scope) -> None:
     report day (masked, as the grid shows them)."""
     code = default_community(ctx, scope)
     if code is not None:
-        loop_people(ctx, session.within(scope, code), as_of=REPORT_DAY, community=code)
+        loop_people(ctx, session.within(scope, code), as_of=ctx.period().latest, community=code)

@@ -13,10 +13,12 @@ GRID_THEME = "themeQuartz.withParams({fontFamily: 'Noto Sans CJK SC, sans-serif'
 BLOCK = 100                                     # rows per block of a paged grid
 
 
-def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str) -> html.Div:
-    """A headline card; its definition shows on hover."""
+def card(card_id: str, title: str, value: str, detail: str, definition: str, as_of: str,
+         definition_link: str | None = None) -> html.Div:
+    """A headline card; its definition shows on hover and, with `definition_link`, behind an ⓘ link."""
+    link = [html.A("ⓘ", href=definition_link, className="card-def-link", title=definition)] if definition_link else []
     return html.Div([
-        html.Div(title, className="card-title"),
+        html.Div([title, *link], className="card-title"),
         html.Div(value, className="card-value", id=f"{card_id}-value"),
         html.Div(detail, className="card-detail"),
         html.Div(as_of, className="card-asof"),
@@ -47,9 +49,11 @@ def dropdown(dropdown_id: str, options: list[dict], lang: str, **kwargs) -> dcc.
     return dcc.Dropdown(id=dropdown_id, options=options, labels=labels, **kwargs)
 
 
-def date_picker(picker_id: str, date, first, last) -> dcc.DatePickerSingle:
-    """A date picker with language-neutral formats (ISO dates, numeric months), weeks from Monday."""
-    return dcc.DatePickerSingle(id=picker_id, date=date, min_date_allowed=first, max_date_allowed=last,
+def date_picker(picker_id: str, period) -> dcc.DatePickerSingle:
+    """A date picker over the period (queries/period.py), at its latest day, with language-neutral formats (ISO
+    dates, numeric months), weeks from Monday."""
+    return dcc.DatePickerSingle(id=picker_id, date=period.latest, min_date_allowed=period.start,
+                                max_date_allowed=period.end,
                                 display_format="YYYY-MM-DD", month_format="YYYY-MM", first_day_of_week=1)
 
 

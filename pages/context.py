@@ -15,8 +15,9 @@ import pandas as pd
 
 from auth.state import State
 from pages.notes import NoteBook
-from queries.dashboard import PERIOD_END, metric_query
-from queries.figures import DAILY_FIGURES, PERIOD_START, headline
+from queries.dashboard import metric_query
+from queries.figures import DAILY_FIGURES, headline
+from queries.period import Period, data_period
 from queries.runner import Scope, reveals, run
 from store.db import Store
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from pages.warmup import Warmup
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT_DAY = dt.date(2020, 3, 29)
+EPOCH = dt.date(1970, 1, 1)
 AGGREGATES = "leadership"          # the role area counts are computed for, whoever asks (ctx.metric)
 
 
@@ -111,43 +112,43 @@ class QueryCache:
 class MetricTable:
     """A metric's value per area (row) and day (column) as one integer matrix: a date change is a lookup."""
 
-    def __init__(self, codes: list[str], values: np.ndarray):
-        self.row = {code: i for i, code in enumerate(codes)}
+    def __init__(self, codes: list[str], values: np.ndarray, start: dt.date):
+        self.row, self.start = {code: i for i, code in enumerate(codes)}, start
         self.values = np.vstack([values, np.zeros((1, values.shape[1]), dtype=values.dtype)])  # last: zeros
 
     @classmethod
-    def of(cls, long: pd.DataFrame) -> MetricTable:
+    def of(cls, long: pd.DataFrame, period: Period) -> MetricTable:
         """From (code, day, value) rows; days outside the period are ignored, missing ones are zero."""
-        codes, values, rows, cols = cls._cells(long)
+        codes, values, rows, cols = cls._cells(long, period)
         inside = (cols >= 0) & (cols < values.shape[1])
         values[rows[inside], cols[inside]] = long["value"].to_numpy()[inside]
-        return cls(codes, values)
+        return cls(codes, values, period.start)
 
     @classmethod
-    def of_changes(cls, long: pd.DataFrame) -> MetricTable:
+    def of_changes(cls, long: pd.DataFrame, period: Period) -> MetricTable:
         """From (code, day, delta) rows: each day's value is the sum of the deltas up to it (changes before the
         period count from its first day, changes after it are ignored)."""
-        codes, values, rows, cols = cls._cells(long)
+        codes, values, rows, cols = cls._cells(long, period)
         inside = cols < values.shape[1]
         np.add.at(values, (rows[inside], np.maximum(cols[inside], 0)), long["delta"].to_numpy()[inside])
-        return cls(codes, values.cumsum(axis=1))
+        return cls(codes, values.cumsum(axis=1), period.start)
 
     @staticmethod
-    def _cells(long: pd.DataFrame):
+    def _cells(long: pd.DataFrame, period: Period):
         """(codes, a zero matrix of codes x period days, each row's code index, each row's day index)."""
         codes = sorted(set(long["code"]))
-        values = np.zeros((len(codes), (PERIOD_END - PERIOD_START).days + 1), dtype=np.int64)
+        values = np.zeros((len(codes), period.days), dtype=np.int64)
         rows = pd.Index(codes).get_indexer(long["code"])
-        cols = (pd.to_datetime(long["day"]) - pd.Timestamp(PERIOD_START)).dt.days.to_numpy(dtype=np.int64)
+        cols = (pd.to_datetime(long["day"]) - pd.Timestamp(period.start)).dt.days.to_numpy(dtype=np.int64)
         return codes, values, rows, cols
 
     def on(self, as_of: dt.date, codes) -> np.ndarray:
         missing = len(self.values) - 1
-        return self.values[[self.row.get(c, missing) for c in codes], (as_of - PERIOD_START).days]
+        return self.values[[self.row.get(c, missing) for c in codes], (as_of - self.start).days]
 
     def series(self, code: str) -> pd.Series:
         """The area's value per day over the period."""
-        days = pd.date_range(PERIOD_START, PERIOD_END).date
+        days = pd.date_range(self.start, periods=self.values.shape[1]).date
         return pd.Series(self.values[self.row.get(code, len(self.values) - 1)], index=days)
 
 
@@ -197,14 +198,21 @@ class AppContext:
         shares the table the warm-up computed for leadership."""
         area = Scope(AGGREGATES, scope.district_code, scope.township_code)
 
+        period = self.period()
+
         def compute(conn):
-            name, params = metric_query(metric)
-            return MetricTable.of(run(conn, name, area, level=level, **params))
+            name, params = metric_query(metric, period)
+            return MetricTable.of(run(conn, name, area, level=level, **params), period)
         return self.cache.get(("metric", area, level, metric), compute)
 
     def metric_on(self, scope: Scope, level: str, metric: str, as_of: dt.date, codes) -> np.ndarray:
         """The values of `metric` at the end of `as_of` for the areas `codes` of `level` (zero where none)."""
         return self.metric(scope, level, metric).on(as_of, codes)
+
+    def period(self) -> Period:
+        """The period of the published snapshot (queries/period.py: first to latest day with data), once per
+        snapshot."""
+        return self.cache.get(("period",), data_period)
 
     def warm(self, scope: Scope) -> None:
         """Have the scope's first screens computed for this snapshot in the background (pages/warmup.py)."""
@@ -217,7 +225,8 @@ class AppContext:
         checkpoint totals (every check up to the date: tens of millions of rows at scale) from the daily
         counts, kept per snapshot."""
         tables = self.cache.peek(("headline_days",))
-        if tables is None or not PERIOD_START <= as_of <= PERIOD_END:
+        period = self.period()
+        if tables is None or not period.start <= as_of <= period.end:
             figures = self.cache.get(("headline", scope, as_of),
                                      lambda conn: headline(conn, scope, as_of, checks=False))
         else:
@@ -232,9 +241,11 @@ class AppContext:
         """Each headline figure of the whole city, each district and each township, day by day over the period
         (queries/headline_days.sql): one query per snapshot (seconds at scale 100: the warm-up runs it), as an
         area's figures only depend on its own rows (callers check the area is theirs)."""
+        period = self.period()
+
         def compute(conn):
-            changes = run(conn, "headline_days", Scope.whole_city(), since=PERIOD_START)
-            return {f: MetricTable.of_changes(rows) for f, rows in changes.groupby("figure")}
+            changes = run(conn, "headline_days", Scope.whole_city(), since=period.start)
+            return {f: MetricTable.of_changes(rows, period) for f, rows in changes.groupby("figure")}
         return self.cache.get(("headline_days",), compute)
 
     def check_totals(self, scope: Scope) -> tuple[np.ndarray, np.ndarray]:
@@ -271,16 +282,18 @@ def _people_key(scope: Scope, params: dict) -> tuple:
 
 
 def day(value: int | None) -> dt.date:
-    """The date of a day index on the as-of slider (0 = the period's first day)."""
-    return PERIOD_START + dt.timedelta(days=int(value or 0))
+    """The date of a day number (days since EPOCH): the as-of slider's value, and the loop rows' `shown_day`, so
+    that a day keeps its number when a snapshot widens the period."""
+    return EPOCH + dt.timedelta(days=int(value or 0))
 
 
 def day_index(date: dt.date) -> int:
-    return (date - PERIOD_START).days
+    return (date - EPOCH).days
 
 
-def as_date(value, default: dt.date = REPORT_DAY) -> dt.date:
-    """A date picker's value ('YYYY-MM-DD...') as a date, clamped to the period; `default` when empty."""
+def as_date(value, period: Period, default: dt.date | None = None) -> dt.date:
+    """A date picker's value ('YYYY-MM-DD...') as a date, clamped to the period; `default` when empty (the
+    latest day with data unless given)."""
     if not value:
-        return default
-    return min(max(dt.date.fromisoformat(str(value)[:10]), PERIOD_START), PERIOD_END)
+        return default or period.latest
+    return period.clamp(dt.date.fromisoformat(str(value)[:10]))

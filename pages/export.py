@@ -20,15 +20,15 @@ import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
+import settings
 from layers.areas import feature_collection
 from pages import session
 from pages.components import area_options, coded_options, column, dropdown, grid_block, paged_grid, purge_on, section
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import t
 from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
 from pages.streamed_files import MAX_ROWS, fits_a_sheet, parquet_chunks, xlsx_chunks
-from queries.dashboard import LEVELS, METRICS, PERIOD_END
-from queries.figures import PERIOD_START
+from queries.dashboard import LEVELS, METRICS
 
 PATH, NAME, NAV = "/export", "export", "nav.export"
 ROLES = ("police", "analyst")
@@ -45,7 +45,12 @@ FILTERS = ("district", "township", "community", "population", "doc_type", "count
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def query_of(filters):
+def file_prefix() -> str:
+    """Downloads are named after the configured city (settings.city()): wuzhou_loop_2020-03-29.csv."""
+    return settings.city().name_en.lower().replace(" ", "_")
+
+
+def query_of(ctx, filters):
     """(scope, loop_people parameters) for the filters the browser sent, checked against the session's scope;
     None when the chosen area is outside the caller's jurisdiction (or the filters are malformed)."""
     if not isinstance(filters, dict):
@@ -55,7 +60,8 @@ def query_of(filters):
                            or text.get("district"))
     if scope is None:
         return None
-    params = {"since": as_date(text.get("since"), PERIOD_START), "as_of": as_date(text.get("as_of")),
+    period = ctx.period()
+    params = {"since": as_date(text.get("since"), period, period.start), "as_of": as_date(text.get("as_of"), period),
               "population": text.get("population") if text.get("population") in POPULATIONS else None,
               **{k: text.get(k) for k in ("community", "doc_type", "country", "channel")}}
     return scope, params
@@ -75,8 +81,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     return html.Div([
         section(t("export.filters", lang), html.Div([
             html.Div([html.Label(t("export.dates", lang)),
-                      dcc.DatePickerRange(id="ex-dates", start_date=PERIOD_START, end_date=REPORT_DAY,
-                                          min_date_allowed=PERIOD_START, max_date_allowed=PERIOD_END,
+                      dcc.DatePickerRange(id="ex-dates", start_date=ctx.period().start, end_date=ctx.period().latest,
+                                          min_date_allowed=ctx.period().start, max_date_allowed=ctx.period().end,
                                           display_format="YYYY-MM-DD", month_format="YYYY-MM",
                                           first_day_of_week=1)], className="filter wide"),
             filter_for("district", area_options(ctx.query("areas", scope, level="districts"))),
@@ -115,7 +121,7 @@ def register(app, ctx) -> None:
         """The filters as one record (the grid and the downloads read it) and the number of matching people."""
         lang = session.language()
         filters = {"since": since, "as_of": as_of, **dict(zip(FILTERS, values))}
-        found = query_of(filters)
+        found = query_of(ctx, filters)
         if found is None:
             return filters, t("outside_scope", lang)
         scope, params = found
@@ -129,13 +135,14 @@ def register(app, ctx) -> None:
                   State("ex-filters", "data"))
     def rows(request, filters):
         """One block of rows, sorted as the grid asks, with the total so the grid knows where it ends."""
-        found = query_of(filters or {})
+        found = query_of(ctx, filters or {})
         if not isinstance(request, dict) or found is None:
             return {"rowData": [], "rowCount": 0}
         scope, params = found
         frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
         lang = session.language()
-        return grid_block(frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang)))
+        return session.served(ctx.state, "export", params, request, grid_block(
+            frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang))))
 
     app.clientside_callback(
         """function(filters) {
@@ -155,10 +162,12 @@ def register(app, ctx) -> None:
             return flask.Response(status=404)
         filters = {k: flask.request.args.get(k) for k in ("since", "as_of", *FILTERS)}
         try:
-            found = query_of(filters)
+            found = query_of(ctx, filters)
         except ValueError:                                   # a date that is not one
+            session.audit(ctx.state, "export", kind, {"filters": filters, "why": "bad filters"}, outcome="refused")
             return flask.Response(t("export.bad_filters", lang), 400, mimetype="text/plain")
         if found is None:
+            session.audit(ctx.state, "export", kind, {"filters": filters, "why": "outside scope"}, outcome="refused")
             return flask.Response(t("outside_scope", lang), 403, mimetype="text/plain")
         scope, params = found
         if kind == "geojson":
@@ -168,7 +177,7 @@ def register(app, ctx) -> None:
             if kind == "xlsx" and not fits_a_sheet(frame):
                 return flask.Response(t("export.too_many_rows", lang, n=len(frame), most=MAX_ROWS - 1), 422,
                                       mimetype="text/plain")
-            body, count, name = _people_file(frame, kind), len(frame), f"wuzhou_loop_{params['as_of']}.{kind}"
+            body, count, name = _people_file(frame, kind), len(frame), f"{file_prefix()}_loop_{params['as_of']}.{kind}"
         session.audit(ctx.state, "export", kind, {"filters": params, "rows": count})
         return flask.Response(body, content_type=KINDS[kind], headers={"Content-Disposition": attachment(name)})
     app.server.add_url_rule(DOWNLOAD + "<kind>", "export_download", download)
@@ -225,7 +234,7 @@ def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[str, int, str]:
     caller = session.current_scope()
     values = {m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}
     text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
-    return text, len(areas), f"wuzhou_{level}_{as_of}.geojson"
+    return text, len(areas), f"{file_prefix()}_{level}_{as_of}.geojson"
 
 
 def warm(ctx, scope) -> None:
@@ -233,4 +242,4 @@ def warm(ctx, scope) -> None:
     (everyone in the loop in the scope from the period's start to the report day)."""
     ctx.query("filter_options", scope)
     ctx.query("areas", scope, level="districts")
-    loop_people(ctx, scope, as_of=REPORT_DAY)
+    loop_people(ctx, scope, as_of=ctx.period().latest)

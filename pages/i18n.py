@@ -1,12 +1,14 @@
 """Every label of the UI, in Chinese (default) and English: one table, one lookup."""
 from __future__ import annotations
 
+import settings
+
 LANGUAGES = ("zh", "en")
 DEFAULT = "zh"
 
 TEXT: dict[str, dict[str, str]] = {
     # -- shell
-    "app.title": {"zh": "梧州市境外输入闭环管控态势图", "en": "Wuzhou closed-loop situation map"},
+    "app.title": {"zh": "{city}境外输入闭环管控态势图", "en": "{city} closed-loop situation map"},
     "app.subtitle": {"zh": "数据截至所选日期", "en": "figures as of the chosen date"},
     "nav.overview": {"zh": "态势总览", "en": "Situation overview"},
     "nav.community": {"zh": "社区研判", "en": "Neighbourhood"},
@@ -24,6 +26,15 @@ TEXT: dict[str, dict[str, str]] = {
     "role.admin": {"zh": "管理员", "en": "Administrator"},
     "logout": {"zh": "退出登录", "en": "Log out"},
     "login.title": {"zh": "登录", "en": "Log in"},
+    "password.title": {"zh": "修改密码", "en": "Change the password"},
+    "password.forced": {"zh": "首次登录：请先设置您自己的密码。", "en": "First login: set a password of your own first."},
+    "password.current": {"zh": "当前密码", "en": "Current password"},
+    "password.new": {"zh": "新密码", "en": "New password"},
+    "password.again": {"zh": "再次输入新密码", "en": "New password again"},
+    "password.rule": {"zh": "至少12个字符，不含用户名，不能是常见或泄露过的密码。",
+                      "en": "At least 12 characters, without the user name, not a common or breached password."},
+    "password.differ": {"zh": "两次输入的新密码不一致。", "en": "The two new passwords differ."},
+    "password.submit": {"zh": "保存", "en": "Save"},
     "login.username": {"zh": "用户名", "en": "User name"},
     "login.password": {"zh": "密码", "en": "Password"},
     "login.submit": {"zh": "登录", "en": "Log in"},
@@ -33,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
     "unmask.reason": {"zh": "查看完整信息的事由（将记入审计）", "en": "Reason to see full details (audited)"},
     "unmask.button": {"zh": "查看完整信息", "en": "Show full details"},
     "unmask.need_reason": {"zh": "请先填写事由", "en": "State a reason first"},
+    "unmask.limit": {"zh": "今日查看完整信息已达上限（{n}次）", "en": "Today's limit of {n} unmasks is reached"},
     "alerts.none": {"zh": "无预警。", "en": "No alerts."},
     "person.clear": {"zh": "已按事由显示完整信息，本次查看已记入审计。",
                      "en": "Full details shown for the stated reason; this view is in the audit log."},
@@ -51,13 +63,19 @@ TEXT: dict[str, dict[str, str]] = {
     "col.district_code": {"zh": "区县代码", "en": "District code"},
     "col.township_code": {"zh": "镇街代码", "en": "Township code"},
     "col.disabled": {"zh": "已停用", "en": "Disabled"},
-    "col.locked_until": {"zh": "锁定至", "en": "Locked until"},
+    "admin.failures": {"zh": "登录失败（近24小时，3次以上）", "en": "Repeated failed logins (last 24 hours, 3 or more)"},
+    "admin.unmasks": {"zh": "查看完整信息记录（近30天；每名民警每日上限 {n} 次）",
+                      "en": "Unmasks (last 30 days; at most {n} per officer a day)"},
+    "col.person_id": {"zh": "人员编号", "en": "Person id"},
+    "col.client": {"zh": "客户端地址", "en": "Client address"},
+    "col.failures": {"zh": "失败次数", "en": "Failures"},
+    "col.last_at": {"zh": "最近一次", "en": "Last"},
     "col.demo": {"zh": "演示账号", "en": "Demo account"},
     "col.at": {"zh": "时间", "en": "Time"},
     "col.action": {"zh": "操作", "en": "Action"},
     "col.target": {"zh": "对象", "en": "Target"},
     "col.outcome": {"zh": "结果", "en": "Outcome"},
-    "scope.city": {"zh": "梧州市", "en": "Wuzhou"},
+    "scope.city": {"zh": "{city}", "en": "{city}"},
     "as_of": {"zh": "截至", "en": "As of"},
     "generated": {"zh": "镇街、村（社区）边界为系统生成的示意边界，非官方边界。",
                   "en": "Township and community boundaries are generated for illustration, not official."},
@@ -91,8 +109,8 @@ TEXT: dict[str, dict[str, str]] = {
     "card.entered.def": {"zh": "自 1 月 20 日起有入境记录的本市户籍人员（均由属地公安联系）。",
                          "en": "Registered residents with a border entry since 20 January (each contacted by "
                                "local police)."},
-    "card.arrived": {"zh": "来（返）梧", "en": "Arrived in Wuzhou"},
-    "card.arrived.def": {"zh": "入境后 30 天内抵达梧州的人员（含非本市户籍），累计。",
+    "card.arrived": {"zh": "来（返）{abbr}", "en": "Arrived in {city}"},
+    "card.arrived.def": {"zh": "入境后 30 天内抵达{city_short}的人员（含非本市户籍），累计。",
                          "en": "People (residents or not) who arrived in the city within 30 days after a border "
                                "entry, cumulative."},
     "card.measures": {"zh": "已落实服务管理措施", "en": "With service measures"},
@@ -122,7 +140,7 @@ TEXT: dict[str, dict[str, str]] = {
     "metric.alerts": {"zh": "预警与脱管", "en": "Alerts and leaks"},
     "metric.risk": {"zh": "社区风险", "en": "Community risk"},
     "metric.risk.areas": {"zh": "中高风险村（社区）数", "en": "Communities at medium or high risk"},
-    "legend.alerts": {"zh": "未办结的回梧预警 + 脱管人次（超过环节时限：入境48小时未抵梧、抵梧6小时未隔离、"
+    "legend.alerts": {"zh": "未办结的回{abbr}预警 + 脱管人次（超过环节时限：入境48小时未抵{abbr}、抵{abbr}6小时未隔离、"
                             "满14天未解除、居家漏报体温），按所在区域计。",
                       "en": "Return alerts not closed + leaks (a stage deadline missed: not arrived 48 h after "
                             "entry, not quarantined 6 h after arrival, not released after day 14, a missed "
@@ -136,7 +154,7 @@ TEXT: dict[str, dict[str, str]] = {
     "points.latest": {"zh": "最近", "en": "latest"},
     "points.def": {"zh": "预警、病例图层按村（社区）汇总：只显示地点、类型、日期和数量。",
                    "en": "Alert and case layers are counted per community: place, kind, date and count only."},
-    "funnel.leaks.def": {"zh": "脱管 = 超过下一环节时限的人数（入境48小时未抵梧、抵梧6小时未隔离、满14天+1天未解除）。",
+    "funnel.leaks.def": {"zh": "脱管 = 超过下一环节时限的人数（入境48小时未抵{abbr}、抵{abbr}6小时未隔离、满14天+1天未解除）。",
                          "en": "Leaks = people who missed the next stage's deadline (arrive within 48 h of entry, "
                                "quarantine within 6 h of arrival, release by day 14 + 1)."},
     "classes": {"zh": "分级", "en": "Classes"},
@@ -155,13 +173,10 @@ TEXT: dict[str, dict[str, str]] = {
     "play": {"zh": "▶ 播放", "en": "▶ Play"},
     "pause": {"zh": "⏸ 暂停", "en": "⏸ Pause"},
     "chart.daily": {"zh": "每日人数", "en": "People per day"},
-    "series.abroad": {"zh": "境外未归", "en": "Abroad"},
-    "series.entered": {"zh": "累计入境", "en": "Entered (cumulative)"},
-    "series.in_quarantine": {"zh": "正在隔离", "en": "In quarantine"},
     "funnel": {"zh": "闭环流程", "en": "The closed loop"},
     "funnel.abroad": {"zh": "境外未归", "en": "Abroad"},
     "funnel.entered": {"zh": "已入境", "en": "Entered"},
-    "funnel.arrived": {"zh": "来（返）梧", "en": "Arrived"},
+    "funnel.arrived": {"zh": "来（返）{abbr}", "en": "Arrived"},
     "funnel.quarantined": {"zh": "已隔离", "en": "Quarantined"},
     "funnel.released": {"zh": "解除隔离", "en": "Released"},
     "funnel.def": {"zh": "已隔离 = 正在隔离 + 解除隔离。", "en": "Quarantined = in quarantine now + released."},
@@ -171,7 +186,7 @@ TEXT: dict[str, dict[str, str]] = {
     "stage": {"zh": "阶段", "en": "Stage"},
     "stage.abroad": {"zh": "境外未归", "en": "Abroad"},
     "stage.entered": {"zh": "已入境", "en": "Entered"},
-    "stage.arrived": {"zh": "已抵梧", "en": "Arrived"},
+    "stage.arrived": {"zh": "已抵{abbr}", "en": "Arrived"},
     "stage.measures": {"zh": "已落实措施", "en": "With measures"},
     "stage.in_quarantine": {"zh": "隔离中", "en": "In quarantine"},
     "stage.released": {"zh": "已解除隔离", "en": "Released"},
@@ -230,7 +245,7 @@ TEXT: dict[str, dict[str, str]] = {
     "person.source": {"zh": "来源", "en": "Source"},
     "step.abroad": {"zh": "出境", "en": "Left the country"},
     "step.entered": {"zh": "入境（口岸）", "en": "Port of entry"},
-    "step.arrived": {"zh": "抵达梧州", "en": "Arrived in Wuzhou"},
+    "step.arrived": {"zh": "抵达{city_short}", "en": "Arrived in {city}"},
     "step.transfer": {"zh": "转运", "en": "Transfer"},
     "step.quarantine": {"zh": "开始隔离", "en": "Quarantine started"},
     "step.released": {"zh": "解除隔离", "en": "Released"},
@@ -312,12 +327,12 @@ TEXT: dict[str, dict[str, str]] = {
                          "en": "Select an alert to see its plan and history."},
     "alerts.history": {"zh": "处置记录", "en": "History"},
     "alerts.history.none": {"zh": "尚无处置记录。", "en": "No steps taken yet."},
-    "alerts.generated_note": {"zh": "回梧预警在数据入库时自动触发；脱管（超时）与发热预警按所选日期计算。",
+    "alerts.generated_note": {"zh": "回{abbr}预警在数据入库时自动触发；脱管（超时）与发热预警按所选日期计算。",
                               "en": "Return alerts are raised when data is ingested; leaks (deadlines missed) and "
                                     "fevers are computed as of the chosen date."},
-    "alerts.kind.return": {"zh": "回梧预警", "en": "Returned to Wuzhou"},
-    "alerts.kind.leak_arrival": {"zh": "入境超48小时未抵梧", "en": "Not arrived 48 h after entry"},
-    "alerts.kind.leak_quarantine": {"zh": "抵梧超6小时未隔离", "en": "Not quarantined 6 h after arrival"},
+    "alerts.kind.return": {"zh": "回{abbr}预警", "en": "Returned to {city}"},
+    "alerts.kind.leak_arrival": {"zh": "入境超48小时未抵{abbr}", "en": "Not arrived 48 h after entry"},
+    "alerts.kind.leak_quarantine": {"zh": "抵{abbr}超6小时未隔离", "en": "Not quarantined 6 h after arrival"},
     "alerts.kind.leak_release": {"zh": "隔离超期未解除", "en": "Quarantine overdue"},
     "alerts.kind.leak_temperature": {"zh": "居家隔离漏报体温", "en": "Missed temperature report"},
     "alerts.kind.fever": {"zh": "体温异常（≥37.3℃）", "en": "Fever (≥ 37.3 °C)"},
@@ -336,8 +351,8 @@ TEXT: dict[str, dict[str, str]] = {
     "alerts.action.reopen": {"zh": "重新打开", "en": "Reopen"},
     "alerts.reason.in_quarantine": {"zh": "已落实集中隔离", "en": "In quarantine"},
     "alerts.reason.home_monitoring": {"zh": "已落实居家观察", "en": "Home monitoring in place"},
-    "alerts.reason.left_city": {"zh": "已离梧", "en": "Left the city"},
-    "alerts.reason.not_returned": {"zh": "核实未回梧", "en": "Verified: not in the city"},
+    "alerts.reason.left_city": {"zh": "已离{abbr}", "en": "Left the city"},
+    "alerts.reason.not_returned": {"zh": "核实未回{abbr}", "en": "Verified: not in the city"},
     "alerts.reason.false_match": {"zh": "身份误匹配", "en": "Wrong identity match"},
     "alerts.reason.duplicate": {"zh": "重复预警", "en": "Duplicate"},
     "alerts.reason.resolved": {"zh": "问题已整改", "en": "Resolved"},
@@ -369,7 +384,7 @@ TEXT: dict[str, dict[str, str]] = {
     "risk.level.high": {"zh": "高风险", "en": "High"},
     "risk.score": {"zh": "风险分", "en": "Score"},
     "risk.none": {"zh": "无风险因素", "en": "No risk factor"},
-    "risk.factor.arrivals": {"zh": "近14天境外来梧", "en": "Arrived from abroad, 14 days"},
+    "risk.factor.arrivals": {"zh": "近14天境外来{abbr}", "en": "Arrived from abroad, 14 days"},
     "risk.factor.home_quarantine": {"zh": "居家隔离中", "en": "In home quarantine"},
     "risk.factor.open_alerts": {"zh": "未办结预警", "en": "Alerts not closed"},
     "risk.factor.leaks": {"zh": "近14天脱管环节", "en": "Leaks, 14 days"},
@@ -381,13 +396,13 @@ TEXT: dict[str, dict[str, str]] = {
     "plan.person": {"zh": "一人一方案", "en": "Plan for the person"},
     "plan.batch": {"zh": "一批一方案", "en": "Plan for the batch"},
     "plan.entry": {"zh": "入境", "en": "Entry"},
-    "plan.arrival": {"zh": "抵梧", "en": "Arrival"},
+    "plan.arrival": {"zh": "抵{abbr}", "en": "Arrival"},
     "plan.transfer": {"zh": "转运", "en": "Transfer"},
     "plan.quarantine": {"zh": "隔离", "en": "Quarantine"},
     "plan.release_due": {"zh": "满14天解除日", "en": "Day-14 release"},
     "plan.team": {"zh": "责任单位", "en": "Responsible unit"},
     "plan.next": {"zh": "下一环节与时限", "en": "Next step and deadline"},
-    "plan.next.arrive": {"zh": "抵梧", "en": "Arrive in the city"},
+    "plan.next.arrive": {"zh": "抵{abbr}", "en": "Arrive in the city"},
     "plan.next.quarantine": {"zh": "落实隔离", "en": "Go into quarantine"},
     "plan.next.release": {"zh": "期满解除", "en": "Be released"},
     "plan.next.done": {"zh": "闭环完成", "en": "Loop closed"},
@@ -427,6 +442,46 @@ TEXT: dict[str, dict[str, str]] = {
     "card.missed": {"zh": "居家隔离漏报", "en": "Missed reports"},
     "card.missed.def": {"zh": "居家隔离期间某日无体温报告（每人每天计一次）。",
                         "en": "Days of home quarantine without a temperature report (one per person and day)."},
+    # -- leadership map (overview): charts, stamps, tallies, briefing
+    "panel.new_entries": {"zh": "每日新增入境（人）", "en": "New entries per day (people)"},
+    "panel.average_7d": {"zh": "7 日平均", "en": "7-day average"},
+    "panel.entered": {"zh": "累计入境（人）", "en": "Entered, cumulative (people)"},
+    "panel.abroad": {"zh": "境外未归（人）", "en": "Abroad now (people)"},
+    "panel.in_quarantine": {"zh": "正在隔离（人）", "en": "In quarantine (people)"},
+    "fresh.title": {"zh": "数据更新", "en": "Data"},
+    "fresh.stamp": {"zh": "数据截至 {data_to}，最近接收 {received}", "en": "as of {data_to}, last received {received}"},
+    "fresh.group.people": {"zh": "人员来源", "en": "People sources"},
+    "fresh.group.checkpoints": {"zh": "检测站", "en": "Checkpoints"},
+    "fresh.group.quarantine": {"zh": "隔离管理", "en": "Quarantine"},
+    "fresh.group.cdc": {"zh": "疾控", "en": "CDC"},
+    "fresh.group.other": {"zh": "其他通道", "en": "Other channels"},
+    "fresh.stale": {"zh": "数据未按时报送，相关数字可能偏低：", "en": "Late data: figures that use it may be low:"},
+    "fresh.last_file": {"zh": "（最后文件 {file}）", "en": "(last file {file})"},
+    "definitions": {"zh": "指标定义", "en": "What each figure counts"},
+    "caption": {"zh": "{metric}（{unit}），截至 {date}", "en": "{metric} ({unit}), as of {date}"},
+    "unit.people": {"zh": "人", "en": "people"},
+    "unit.checks": {"zh": "车辆 + 人员查验次数", "en": "vehicles + persons checked"},
+    "unit.alerts": {"zh": "条", "en": "alerts"},
+    "unit.score": {"zh": "风险得分", "en": "risk score"},
+    "unit.communities": {"zh": "个中高风险村（社区）", "en": "communities at medium or high risk"},
+    "tally": {"zh": "网络谣言查处", "en": "Online rumours and enforcement"},
+    "tally.def": {"zh": "公安平台报送的网络谣言案件（按处理日期），及因此被批评教育、行政拘留、罚款的人数；按区县统计。",
+                  "en": "Online rumour cases the police platform reports (by the day handled) and the people "
+                        "educated, detained and fined over them; counted per district."},
+    "tally.district": {"zh": "所属区县合计", "en": "for its district"},
+    "tally.weekly": {"zh": "每周新增谣言案件", "en": "Rumour cases per week"},
+    "card.rumours": {"zh": "网络谣言案件", "en": "Rumour cases"},
+    "card.rumours.def": {"zh": "截至所选日期已处理的网络谣言案件数。",
+                         "en": "Online rumour cases handled up to the chosen day."},
+    "card.educated": {"zh": "批评教育", "en": "Educated"},
+    "card.educated.def": {"zh": "截至所选日期因网络谣言被批评教育的人数。",
+                          "en": "People educated over online rumours up to the chosen day."},
+    "card.detained": {"zh": "行政拘留", "en": "Detained"},
+    "card.detained.def": {"zh": "截至所选日期因网络谣言被行政拘留的人数。",
+                          "en": "People detained over online rumours up to the chosen day."},
+    "card.fined": {"zh": "罚款", "en": "Fined"},
+    "card.fined.def": {"zh": "截至所选日期因网络谣言被罚款的人数。",
+                       "en": "People fined over online rumours up to the chosen day."},
 }
 
 
@@ -434,7 +489,19 @@ def t(key: str, lang: str = DEFAULT, **values) -> str:
     """The label `key` in `lang` (falling back to Chinese), formatted with `values`."""
     entry = TEXT[key]
     text = entry.get(lang) or entry[DEFAULT]
+    if "{city" in text or "{abbr}" in text:
+        text = _with_city(text, lang)
     return text.format(**values) if values else text
+
+
+def _with_city(text: str, lang: str) -> str:
+    """`text` with the configured city's names (settings.city()) in place of {city}, {city_short}, {abbr}."""
+    city = settings.city()
+    names = {"{city}": city.name_zh if lang == "zh" else city.name_en, "{abbr}": city.short_zh,
+             "{city_short}": city.name_zh.removesuffix("市") if lang == "zh" else city.name_en}
+    for placeholder, name in names.items():
+        text = text.replace(placeholder, name)
+    return text
 
 
 def labelled_words(text: str, lang: str, prefixes=("doc", "kind", "verification", "transport")) -> str:

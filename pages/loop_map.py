@@ -16,17 +16,13 @@ from layers import points
 from loop import alerts, risk, workflow
 from loop.deadlines import Deadlines
 from pages.background import background, stopping
-from pages.context import MetricTable, day, day_index
-from queries.dashboard import PERIOD_END
-from queries.figures import PERIOD_START
-
-DAYS = (PERIOD_END - PERIOD_START).days + 1
+from pages.context import EPOCH, MetricTable, day, day_index
 CODE_LENGTH = {"all": 0, "districts": 6, "townships": 9, "communities": 12}          # codes nest by prefix
 POINT_LEVELS = ("townships", "communities")
 CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "communities": "community_code"}
 
 # The overview replays the loop day by day, so it never runs the loop queries once per day: it runs them once,
-# as of the period's last day, and keeps with each alert the first as-of day whose alerts include it. Return
+# as of the period's last day (queries/period.py), and keeps with each alert the first as-of day whose alerts include it. Return
 # alerts and fevers count from the day raised; a leak from the day its deadline passes: the day of `due_at` for
 # a deadline to be met before it (arrival, quarantine: queries/leaks_as_of.sql keeps `due_at < as_of + 1`), the
 # day before a midnight deadline to be met by it (release, a day's temperature report: `due_at <= as_of + 1`).
@@ -39,18 +35,20 @@ def deadlines() -> Deadlines:
 
 
 def period_alerts(ctx, scope) -> pd.DataFrame:
-    """Every alert of the scope up to the end of the period (loop.alerts.collect as of PERIOD_END, all its
+    """Every alert of the scope up to the end of the period (loop.alerts.collect as of its last day, all its
     columns) with `shown_day`: the index of the first as-of day whose alerts include it, in that order (then as
     raised). The alerts as of any day of the period are its first rows up to that day (loop_as_of). Cached per
     snapshot; never sent as such."""
     found = deadlines()
 
+    period = ctx.period()
+
     def compute(_conn):
-        frame = alerts.collect(ctx.query, scope, PERIOD_END, found)
+        frame = alerts.collect(ctx.query, scope, period.end, found)
         raised = pd.to_datetime(frame["raised_at"])
         early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
-        shown = ((raised - early).dt.normalize() - pd.Timestamp(PERIOD_START)).dt.days
-        frame = frame.assign(raised_at=raised, shown_day=shown.clip(lower=0).astype("int64"))
+        shown = ((raised - early).dt.normalize() - pd.Timestamp(EPOCH)).dt.days
+        frame = frame.assign(raised_at=raised, shown_day=shown.clip(lower=day_index(period.start)).astype("int64"))
         return frame.sort_values(["shown_day", "raised_at", "alert_id"], ignore_index=True)
     return ctx.cache.get(("loop.period_alerts", scope, found), compute)
 
@@ -77,7 +75,7 @@ def loop_states(ctx, scope) -> pd.DataFrame:
     workflow step."""
     version = workflow.version(ctx.state)
     return ctx.cache.get(("overview.loop_states", scope, deadlines(), version),
-                       lambda _conn: alerts.with_state(loop_rows(ctx, scope), ctx.state, PERIOD_END))
+                       lambda _conn: alerts.with_state(loop_rows(ctx, scope), ctx.state, ctx.period().end))
 
 
 def counted_alerts(rows: pd.DataFrame) -> pd.DataFrame:
@@ -110,23 +108,25 @@ def alerts_table(ctx, scope, level: str) -> MetricTable:
     """The "alerts" metric per area of `level` ('all' or one of LEVELS) and day: counted_alerts placed in the
     area (by the alert's own codes) that the alerts page lists as of that day. Cached per snapshot and workflow
     step; a date change is then a lookup like any other metric."""
-    version = workflow.version(ctx.state)
+    version, period = workflow.version(ctx.state), ctx.period()
 
     def compute(_conn):
         rows = counted(ctx, scope)
         codes = pd.Series("all", index=rows.index) if level == "all" else rows[CODE_COLUMN[level]]
         rows, codes = rows[codes.notna()], codes[codes.notna()]
         known = sorted(set(codes))
-        values = np.zeros((len(known), DAYS), dtype=np.int64)
-        np.add.at(values, (pd.Index(known).get_indexer(codes), rows["shown_day"].clip(upper=DAYS - 1).to_numpy()), 1)
-        return MetricTable(known, np.cumsum(values, axis=1))
+        values = np.zeros((len(known), period.days), dtype=np.int64)
+        column = (rows["shown_day"] - day_index(period.start)).clip(upper=period.days - 1).to_numpy()
+        np.add.at(values, (pd.Index(known).get_indexer(codes), column), 1)
+        return MetricTable(known, np.cumsum(values, axis=1), period.start)
     return ctx.cache.get(("overview.alerts", scope, level, deadlines(), version), compute)
 
 
 class RiskDays:
-    """Community risk scores (loop.risk.score) per as-of day for one scope and snapshot: a day is scored when
-    first asked for, `fill` scores the rest of the period in the background, so that moving the date on the risk
-    map is a lookup. The inputs (queries/risk_inputs.sql) are kept per day; the scores per workflow step."""
+    """Community risk scores (loop.risk.score) per as-of day (a day_index) for one scope and snapshot: a day is
+    scored when first asked for, `fill` scores the rest of the period in the background, so that moving the date
+    on the risk map is a lookup. The inputs (queries/risk_inputs.sql) are kept per day; the scores per workflow
+    step."""
 
     def __init__(self, ctx, scope, fever: float):
         self.ctx, self.scope, self.fever = ctx, scope, fever
@@ -156,7 +156,7 @@ class RiskDays:
                 self.scores[(version, index)] = found
         return found
 
-    def fill(self, rows: pd.DataFrame, version: int, start: int = 0, wait: bool = False) -> None:
+    def fill(self, rows: pd.DataFrame, version: int, start: int, wait: bool = False) -> None:
         """Score every day of the period for workflow step `version` in the background (once per step; here and
         now when `wait`), from day `start` on first (where a replay goes), then back."""
         with self.lock:
@@ -164,10 +164,11 @@ class RiskDays:
                 return
             self.filling = version
 
-        snapshot = self.ctx.store.version()
+        snapshot, period = self.ctx.store.version(), self.ctx.period()
+        first, last = day_index(period.start), day_index(period.end)
 
         def work():
-            for index in [*range(start, DAYS), *range(start - 1, -1, -1)]:
+            for index in [*range(start, last + 1), *range(start - 1, first - 1, -1)]:
                 if self.version != version or self.ctx.store.version() != snapshot or stopping():
                     return                              # a newer step or snapshot: its own fill takes over
                 self.on(rows, version, index)
@@ -224,22 +225,25 @@ def places(ctx, scope, level: str) -> dict[str, np.ndarray]:
 
 
 def inside(frame: pd.DataFrame, path: list[str]) -> pd.DataFrame:
-    """Rows (with district_code, township_code) of a query for the caller's scope that lie in the area the path
-    ends in. Display only: the query has already applied the scope."""
-    return frame[frame[("district_code", "township_code")[len(path) - 1]] == path[-1]] if path else frame
+    """Rows (with district_code, township_code and, for a path to a community, community_code) of a query for the
+    caller's scope that lie in the area the path ends in. Display only: the query has already applied the scope."""
+    column = ("district_code", "township_code", "community_code")[len(path) - 1] if path else None
+    return frame[frame[column] == path[-1]] if path else frame
 
 
 def case_rows(ctx, scope) -> pd.DataFrame:
     """Confirmed cases of the scope up to the end of the period (queries/risk_cases.sql) with no case id and no
     person: kind, area codes, `shown_day` (the as-of day from which each counts, in that order, for
     loop_as_of) and `place_<level>` as in loop_rows. Cached per snapshot."""
+    period = ctx.period()
+
     def compute(_conn):
-        found = ctx.query("risk_cases", scope, as_of=PERIOD_END)
-        shown = (pd.to_datetime(found["confirmed_on"]) - pd.Timestamp(PERIOD_START)).dt.days
+        found = ctx.query("risk_cases", scope, as_of=period.end)
+        shown = (pd.to_datetime(found["confirmed_on"]) - pd.Timestamp(EPOCH)).dt.days
         where = {f"place_{level}": points.positions(places(ctx, scope, level), found[CODE_COLUMN[level]])
                  for level in POINT_LEVELS}
         return pd.DataFrame({"kind": found["kind"], "confirmed_on": pd.to_datetime(found["confirmed_on"]),
                              **{c: found[c] for c in CODE_COLUMN.values()},
-                             "shown_day": shown.clip(lower=0).astype("int64"), **where}
+                             "shown_day": shown.clip(lower=day_index(period.start)).astype("int64"), **where}
                             ).sort_values("shown_day", kind="stable", ignore_index=True)
     return ctx.cache.get(("overview.cases", scope), compute)

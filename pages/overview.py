@@ -21,17 +21,17 @@ from layers import alerts as alert_layer
 from layers import areas as area_layer
 from layers import charts, points
 from layers import risk as risk_layer
-from layers.basemap import bounds_of, fit, map_layout
+from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import session
+from pages import definitions, freshness, session, tally
 from pages.components import card, chart, map_graph, section
-from pages.context import REPORT_DAY, day, day_index
+from pages.context import day, day_index
 from pages.i18n import t
-from pages.loop_map import (DAYS, POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
+from pages.loop_map import (POINT_LEVELS, alerts_table, case_rows, counted, funnel_leaks, inside, loop_as_of,
                             metric_values, places, risk_counts, risk_scores)
-from queries.dashboard import LEVELS, METRICS, PERIOD_END
-from queries.figures import PERIOD_START
+from queries.dashboard import LEVELS, METRICS
+from queries.figures import DAILY_FIGURES
 
 PATH, NAME, NAV = "/", "overview", "nav.overview"
 ROLES = ("leadership", "police", "analyst")
@@ -39,12 +39,23 @@ MAP_METRICS = (*METRICS, "alerts", "risk")
 POINT_LAYERS = ("checkpoints", "sites", "alerts", "cases_imported", "cases_local")   # data[1:] of the map, in order
 DATED_LAYERS = ("alerts", "cases_imported", "cases_local")                           # these change with the date
 SHOWN_LAYERS = ("checkpoints", "sites")                                               # at first
+LABELS = 1 + len(POINT_LAYERS)                                                        # data[LABELS]: area names
+LABEL_SIZE = {"districts": 15, "townships": 13, "communities": 11}
+UNITS = {"abroad": "people", "entered_14d": "people", "entered": "people", "in_quarantine": "people",
+         "checkpoint_volume": "checks", "alerts": "alerts", "risk": "communities"}
 CARDS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released", "vehicles", "persons")
 
 
-def as_of_day(value) -> dt.date:
+def as_of_day(ctx, value) -> dt.date:
     """The as-of slider's day (context.day), kept inside the period whatever the browser sends."""
-    return day(min(max(int(value or 0), 0), DAYS - 1))
+    return ctx.period().clamp(day(value))
+
+
+def slider_marks(period) -> dict[int, str]:
+    """The slider's marks: the first and last day, and the first of at most 6 months between."""
+    firsts = [d for d in period.dates() if d.day == 1 and period.start < d < period.end]
+    shown = [period.start, *firsts[::-(-len(firsts) // 6) or 1], period.end]
+    return {day_index(d): d.strftime("%m-%d" if period.days <= 366 else "%Y-%m-%d") for d in shown}
 
 
 # ------------------------------------------------------------------------------------------ map data
@@ -118,8 +129,9 @@ def map_data(ctx, scope, path: list[str], metric: str, as_of, method: str, lang:
 def static_traces(ctx, scope, path, lang, shown) -> list:
     """Checkpoints and quarantine sites inside the current area, named on hover (they only change with the
     area, so a date change never has to send them)."""
-    cps = inside(ctx.checkpoint_totals(scope, PERIOD_END), path)
-    sites = inside(ctx.query("quarantine_sites", scope, as_of=PERIOD_END), path)
+    end = ctx.period().end
+    cps = inside(ctx.checkpoint_totals(scope, end), path)
+    sites = inside(ctx.query("quarantine_sites", scope, as_of=end), path)
     labels = (t("layer.checkpoints", lang), t("checkpoints.vehicles", lang), t("checkpoints.persons", lang))
     return [points.checkpoints(cps, labels, visible="checkpoints" in shown, volumes=False).to_plotly_json(),
             points.quarantine_sites(sites, t("layer.sites", lang), visible="sites" in shown,
@@ -148,13 +160,53 @@ def dated_traces(ctx, scope, path, lang, shown, as_of, only=DATED_LAYERS) -> dic
     return traces
 
 
-def point_traces(ctx, scope, path, lang, shown, as_of=REPORT_DAY) -> list:
+def point_traces(ctx, scope, path, lang, shown, as_of) -> list:
     """Every point layer of the map (POINT_LAYERS, in order) as plain trace dicts, those in `shown` visible; a
     hidden dated layer goes empty (nothing computed or sent until it is shown: showing it resends the layers)."""
     dated = dated_traces(ctx, scope, path, lang, shown, as_of, only=[n for n in DATED_LAYERS if n in shown])
     empty = {name: {"type": "scattermap", "lon": [], "lat": [], "visible": False, "name": t(f"layer.{name}", lang)}
              for name in DATED_LAYERS}
     return [*static_traces(ctx, scope, path, lang, shown), *(dated.get(name, empty[name]) for name in DATED_LAYERS)]
+
+
+def community_headline(ctx, scope, code: str, as_of) -> dict:
+    """The headline figures of one community of `scope` (the cards once a community is picked): its rows of the
+    day-by-day figures (queries/headline_days.sql), and the checks at its checkpoints up to `as_of`."""
+    tables = ctx.headline_days()
+    figures = {f: int(tables[f].on(as_of, [code])[0]) if f in tables else 0 for f in DAILY_FIGURES}
+    mine = ctx.query("checkpoints", scope)
+    days = ctx.checkpoint_days(scope)
+    rows = days[days["checkpoint_id"].isin(mine.loc[mine["community_code"] == code, "checkpoint_id"])
+                & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of))]
+    return {**figures, "checkpoint_vehicles": int(rows["vehicles"].sum()),
+            "checkpoint_persons": int(rows["persons"].sum())}
+
+
+def clicked_area(ctx, scope, path: list[str], point: dict) -> str | None:
+    """The area a map click means: the area itself (curve 0), or for a marker of a point layer (curves 1..)
+    the area of the current level under the marker, so that markers over an area never swallow a drill."""
+    if point.get("curveNumber") == 0:
+        return point.get("location")
+    if point.get("lon") is None or point.get("lat") is None:
+        return None
+    level = LEVELS[len(path)]
+    found = ctx.cache.get(("overview.shapes", scope, level, tuple(path)),
+                          lambda _conn: area_layer.shapes(areas_in(ctx, scope, level, path)))
+    return area_layer.area_at(found, point["lon"], point["lat"])
+
+
+def name_labels(ctx, scope, path: list[str]) -> dict:
+    """The names of the areas shown (the children of the last code on the path), drawn on the map."""
+    level = LEVELS[len(path)]
+    found = places(ctx, scope, level)
+    keep = [i for i, code in enumerate(found["code"]) if code.startswith(path[-1] if path else "")]
+    return area_layer.labels({k: v[keep] for k, v in found.items()}, LABEL_SIZE[level])
+
+
+def outlines(ctx, path: list[str]) -> list[str]:
+    """The coarser levels' outlines (whole city) around the shown areas: the neighbours of a district, of a
+    township."""
+    return [geojson_url(ctx, level) for level in LEVELS[:len(path)]]
 
 
 def number(value) -> str:
@@ -167,38 +219,50 @@ def geojson_url(ctx, level: str) -> str:
     return dash.get_asset_url(f"geo/{level}.geojson") + f"?v={ctx.store.version()}"
 
 
-def legend(data: MapData, lang) -> list:
+def caption(metric: str, level: str, as_of, lang: str) -> html.Div:
+    """What a legend or ranking shows: the metric, its unit and the date."""
+    unit = "score" if metric == "risk" and level == "communities" else UNITS[metric]
+    return html.Div(t("caption", lang, metric=t(f"metric.{metric}", lang), unit=t(f"unit.{unit}", lang),
+                      date=as_of.isoformat()), className="caption")
+
+
+def legend(data: MapData, lang, metric: str, as_of) -> list:
     rows = [html.Li([html.Span(className="swatch", style={"background": colour}), html.Span(span),
                      html.Span(f"({n})", className="muted")]) for colour, span, n in data.legend]
     note = [html.Div(data.note, className="muted", id="ov-legend-note")] if data.note else []
     unplaced = [html.Div(t("unplaced", lang, n=data.unplaced), className="muted", id="ov-unplaced")] \
         if data.unplaced else []
-    return [html.H4(t("legend", lang)), *note, html.Ul(rows, className="legend-list"), *unplaced]
+    return [html.H4(t("legend", lang)), caption(metric, data.level, as_of, lang), *note, html.Ul(rows, className="legend-list"), *unplaced]
 
 
 def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
     """The full map figure (first render) and its legend."""
     data = map_data(ctx, scope, path, metric, as_of, method, lang)
     trace = area_layer.choropleth(geojson_url(ctx, data.level), data.props)
-    layout = map_layout(fit(bounds_of(data.areas["wkb"])), ctx.config.tile_url, revision="/".join(path))
-    figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown, as_of)], "layout": layout}
-    return figure, legend(data, lang)
+    layout = map_layout(fit(bounds_of(data.areas["wkb"])), ctx.config.tile_url, revision="/".join(path),
+                        outlines=outlines(ctx, path))
+    figure = {"data": [trace, *point_traces(ctx, scope, path, lang, shown, as_of), name_labels(ctx, scope, path)],
+              "layout": layout}
+    return figure, legend(data, lang, metric, as_of)
 
 
 def warm(ctx, scope) -> None:
     """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
-    lists, every metric at every level (the loop's alerts too), every day's cards, the cases, every day's risk."""
+    lists, every metric at every level (the loop's alerts too), every day's cards, the feeds' freshness, the
+    cases, every day's risk."""
     ctx.headline_days()
     for level in LEVELS:
         ctx.query("areas", scope, level=level)
     for level in ("all", *LEVELS):
         for metric in METRICS:
             ctx.metric(scope, level, metric)
-    ctx.headline(scope, REPORT_DAY)
+    latest = ctx.period().latest
+    ctx.headline(scope, latest)
+    ctx.query("feed_status", scope, now=None)           # the freshness stamp
     for level in ("all", *LEVELS):
         alerts_table(ctx, scope, level)                 # the "alerts" metric, as the others
     case_rows(ctx, scope)
-    risk_scores(ctx, scope, REPORT_DAY, every_day=True)
+    risk_scores(ctx, scope, latest, every_day=True)
 
 
 # ------------------------------------------------------------------------------------------ layout
@@ -206,21 +270,22 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     scope = session.current_scope()
     ctx.warm(scope)
     path = home_path(scope)
-    figure, legend_rows = map_figure(ctx, scope, path, "abroad", REPORT_DAY, "quantile", SHOWN_LAYERS, lang)
-    last = day_index(PERIOD_END)
-    marks = {day_index(d): d.strftime("%m-%d") for d in (PERIOD_START, *(PERIOD_START.replace(month=m, day=1)
-                                                                        for m in (2, 3, 4)), PERIOD_END)}
+    period = ctx.period()
+    figure, legend_rows = map_figure(ctx, scope, path, "abroad", period.latest, "quantile", SHOWN_LAYERS, lang)
     return html.Div([
         dcc.Store(id="ov-drill", data={"path": path, "selected": None}),
         dcc.Interval(id="ov-tick", interval=900, disabled=True),
         html.Div([
             html.Button(t("play", lang), id="ov-play", className="button", **{"data-pause": t("pause", lang),
                                                                              "data-play": t("play", lang)}),
-            html.Div(dcc.Slider(id="ov-day", min=0, max=last, step=1, value=day_index(REPORT_DAY), marks=marks,
-                                allow_direct_input=False, updatemode="mouseup"), className="slider"),
-            html.Div([t("as_of", lang), " ", html.Strong(REPORT_DAY.isoformat(), id="ov-day-label")],
+            html.Div(dcc.Slider(id="ov-day", min=day_index(period.start), max=day_index(period.end), step=1,
+                                value=day_index(period.latest),
+                                marks=slider_marks(period), allow_direct_input=False, updatemode="mouseup"),
+                     className="slider"),
+            html.Div([t("as_of", lang), " ", html.Strong(period.latest.isoformat(), id="ov-day-label")],
                      className="asof"),
         ], className="timebar"),
+        freshness.panel(ctx.query("feed_status", scope, now=None), lang),
         html.Div(id="ov-cards", className="cards"),
         html.Div([
             html.Div([
@@ -255,11 +320,15 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                   section(t("funnel", lang), chart("ov-funnel"), html.Div(t("funnel.def", lang), className="muted"),
                           html.Div(t("funnel.leaks.def", lang), className="muted"),
                           className="panel funnel")], className="row"),
+        tally.block(lang),
+        definitions.panel((*CARDS, *tally.TALLY), lang),
     ], className="overview")
 
 
 # ------------------------------------------------------------------------------------------ callbacks
 def register(app, ctx) -> None:
+    tally.register(app, ctx, as_of_day)
+
     @app.callback(Output("ov-map", "figure"), Output("ov-legend", "children"),
                   Input("ov-drill", "data"), Input("ov-metric", "value"), Input("ov-day", "value"),
                   Input("ov-classes", "value"), Input("ov-points", "value"), prevent_initial_call=True)
@@ -267,7 +336,7 @@ def register(app, ctx) -> None:
         """Patch only what changed: colours and values; the area set and view when drilling; point layers when
         drilling or toggling, and the shown dated ones (alerts, cases) when the date moves."""
         lang, scope = session.language(), session.current_scope()
-        path, as_of, shown = drill["path"], as_of_day(day_value), shown or []
+        path, as_of, shown = drill["path"], as_of_day(ctx, day_value), shown or []
         if session.within(scope, path[-1] if path else None) is None or metric not in MAP_METRICS:
             return dash.no_update, dash.no_update
         data = map_data(ctx, scope, path, metric, as_of, method, lang)
@@ -278,7 +347,9 @@ def register(app, ctx) -> None:
         if trigger == "ov-drill":
             patch["data"][0]["geojson"] = geojson_url(ctx, data.level)
             patch["layout"]["map"].update(fit(bounds_of(data.areas["wkb"])))
+            patch["layout"]["map"]["layers"] = base_layers(ctx.config.tile_url, outlines(ctx, path))
             patch["layout"]["uirevision"] = "/".join(path)
+            patch["data"][LABELS] = name_labels(ctx, scope, path)
         if trigger in ("ov-drill", "ov-points"):
             for i, trace in enumerate(point_traces(ctx, scope, path, lang, shown, as_of), start=1):
                 patch["data"][i] = trace
@@ -286,7 +357,7 @@ def register(app, ctx) -> None:
             moved = [name for name in DATED_LAYERS if name in shown]
             for name, trace in dated_traces(ctx, scope, path, lang, shown, as_of, only=moved).items():
                 patch["data"][1 + POINT_LAYERS.index(name)] = trace
-        return patch, legend(data, lang)
+        return patch, legend(data, lang, metric, as_of)
 
     @app.callback(Output("ov-drill", "data"), Input("ov-map", "clickData"), Input("ov-up", "n_clicks"),
                   State("ov-drill", "data"), prevent_initial_call=True)
@@ -296,11 +367,9 @@ def register(app, ctx) -> None:
         path = list(state["path"])
         if dash.ctx.triggered_id == "ov-up":
             return {"path": path[:-1] if len(path) > len(home_path(scope)) else path, "selected": None}
-        point = (click or {}).get("points", [{}])[0]
-        code = point.get("location")
+        code = clicked_area(ctx, scope, path, (click or {}).get("points", [{}])[0])
         parent = path[-1] if path else ""
-        if point.get("curveNumber") != 0 or not code or not code.startswith(parent) \
-                or session.within(scope, code) is None:
+        if not code or not code.startswith(parent) or session.within(scope, code) is None:
             return dash.no_update
         if len(path) < len(LEVELS) - 1:
             return {"path": path + [code], "selected": None}
@@ -330,38 +399,43 @@ def register(app, ctx) -> None:
     def cards(day_value, drill):
         """The headline figures for the current area and day (queries.figures.headline); the funnel with the
         people who missed each stage's deadline (leaks, from the cached loop rows)."""
-        lang, as_of, scope = session.language(), as_of_day(day_value), session.current_scope()
+        lang, as_of, scope = session.language(), as_of_day(ctx, day_value), session.current_scope()
         path = drill["path"]
         area_scope = session.within(scope, (path or [None])[-1])
         if area_scope is None:
             return html.Div(t("outside_scope", lang), className="notice"), {}
-        h = ctx.headline(area_scope, as_of)
+        selected = drill.get("selected")
+        picked = selected if selected and session.within(scope, selected) is not None else None
+        h = community_headline(ctx, area_scope, picked, as_of) if picked else ctx.headline(area_scope, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         details = {"abroad": t("card.abroad.split", lang, passport=h["abroad_passport"], permit=h["abroad_permit"]),
                    "in_quarantine": t("card.in_quarantine.split", lang, hotel=h["in_quarantine_hotel"],
                                       home=h["in_quarantine_home"])}
         values = {**h, "vehicles": h["checkpoint_vehicles"], "persons": h["checkpoint_persons"]}
         row = [card(f"card-{k}", t(f"card.{k}", lang), f"{values[k]:,}", details.get(k, ""),
-                    t(f"card.{k}.def", lang), when) for k in CARDS]
+                    t(f"card.{k}.def", lang), when, f"#def-{k}") for k in CARDS]
         stages = [(t("funnel.abroad", lang), h["abroad"]), (t("funnel.entered", lang), h["entered"]),
                   (t("funnel.arrived", lang), h["arrived"]),
                   (t("funnel.quarantined", lang), h["in_quarantine"] + h["released"]),
                   (t("funnel.released", lang), h["released"])]
-        leaks = funnel_leaks(ctx, scope, path, as_of)
+        leaks = funnel_leaks(ctx, scope, path + [picked] if picked else path, as_of)
         return row, alert_layer.funnel_with_leaks(stages, leaks, lambda n: t("funnel.leaks", lang, n=n))
 
     @app.callback(Output("ov-daily", "figure"), Input("ov-day", "value"), Input("ov-drill", "data"))
     def daily(day_value, drill):
-        """People abroad, entered and in quarantine per day up to the as-of day (the last point = the cards),
-        from the caller's scope's tables: the row of the current area."""
+        """New entries per day (with their 7-day average), entries cumulative, people abroad and in quarantine
+        up to the as-of day (the last point = the cards), one panel each, from the caller's scope's tables: the
+        row of the current area."""
         lang, scope = session.language(), session.current_scope()
         path = drill["path"]
         if session.within(scope, path[-1] if path else None) is None:
             return {}
         level, code = own(path)
-        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES_COLOURS})
-        shown = series.loc[:day(day_value)].rename_axis("day").reset_index()
-        return charts.daily_counts(shown, {k: t(f"series.{k}", lang) for k in charts.SERIES_COLOURS})
+        as_of, period = as_of_day(ctx, day_value), ctx.period()
+        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES})
+        shown = series.loc[:as_of].rename_axis("day").reset_index()
+        labels = {**{k: t(f"panel.{k}", lang) for k in charts.PANEL_LABELS if k != "as_of"}, "as_of": t("as_of", lang)}
+        return charts.daily_panels(shown, as_of, (period.start, period.end), labels)
 
     @app.callback(Output("ov-ranked", "children"), Input("ov-drill", "data"), Input("ov-metric", "value"),
                   Input("ov-day", "value"))
@@ -371,31 +445,31 @@ def register(app, ctx) -> None:
         path = drill["path"]
         if session.within(scope, path[-1] if path else None) is None or metric not in MAP_METRICS:
             return []
-        areas = areas_in(ctx, scope, "communities", path)
-        values = metric_values(ctx, scope, "communities", metric, as_of_day(day_value), areas["code"])
+        areas, as_of = areas_in(ctx, scope, "communities", path), as_of_day(ctx, day_value)
+        values = metric_values(ctx, scope, "communities", metric, as_of, areas["code"])
         top = areas[["code", "name"]].assign(value=values)
         top = top[top["value"] > 0].nlargest(10, "value")
         if top.empty:
-            return html.Div(t("ranked.empty", lang), className="muted")
+            return [caption(metric, "communities", as_of, lang), html.Div(t("ranked.empty", lang), className="muted")]
         peak = top["value"].max()
-        return html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
+        return [caption(metric, "communities", as_of, lang), html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
                                  html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
-                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")
+                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
 
     app.clientside_callback(
         """function(day) {
-            const d = new Date(Date.UTC(2020, 0, 20) + (day || 0) * 86400000);
+            const d = new Date((day || 0) * 86400000);
             return d.toISOString().slice(0, 10);
         }""",
         Output("ov-day-label", "children"), Input("ov-day", "value"))
 
     app.clientside_callback(
-        """function(clicks, ticks, day, disabled, max) {
+        """function(clicks, ticks, day, disabled, min, max) {
             const button = document.getElementById('ov-play');
             const trigger = dash_clientside.callback_context.triggered_id;
             if (trigger === 'ov-play') {
                 const play = disabled;
-                const start = play && day >= max ? 0 : day;
+                const start = play && day >= max ? min : day;
                 return [start, !play, play ? button.dataset.pause : button.dataset.play];
             }
             if (day >= max) { return [day, true, button.dataset.play]; }
@@ -403,4 +477,5 @@ def register(app, ctx) -> None:
         }""",
         Output("ov-day", "value"), Output("ov-tick", "disabled"), Output("ov-play", "children"),
         Input("ov-play", "n_clicks"), Input("ov-tick", "n_intervals"),
-        State("ov-day", "value"), State("ov-tick", "disabled"), State("ov-day", "max"), prevent_initial_call=True)
+        State("ov-day", "value"), State("ov-tick", "disabled"), State("ov-day", "min"), State("ov-day", "max"),
+        prevent_initial_call=True)

@@ -9,7 +9,6 @@ import pandas as pd
 
 from pages.components import sort_of
 from pages.i18n import label_or_code
-from queries.figures import PERIOD_START
 
 POPULATIONS = ("abroad", "entered", "arrived", "measures", "in_quarantine", "released")
 SORTABLE = ("stage", "name", "doc_type", "country", "district", "township", "community", "channels",
@@ -20,7 +19,7 @@ EXPORT_COLUMNS = ("person_id", "name", "resident_id", "phone", "stage", "populat
                   "days_in_quarantine", "last_temperature", "last_checked_at", "channels")
 
 
-def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, population: str | None = None,
+def loop_people(ctx, scope, as_of: dt.date, since: dt.date | None = None, population: str | None = None,
                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
                 channel: str | None = None, sort: list | None = None) -> pd.DataFrame:
     """Every matching person in the loop for `scope` (masked by the query layer), sorted by an AG Grid sort
@@ -28,9 +27,9 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date = PERIOD_START, popul
     come from the same rows. One community's list goes with the other queries (the map, the person card and the
     unmask ask for it in turn), larger lists among the last few. When everyone for the scope and dates is kept
     already (the export's first screen is warmed), other filters and sorts are cut from those rows as the query
-    itself would (`cut`) instead of running it again."""
+    itself would (`cut`) instead of running it again. `since`: the period's first day, as the export's default."""
     sort_col, desc = sort_of(sort, SORTABLE)
-    params = {"as_of": as_of, "since": since, "population": population, "community": community,
+    params = {"as_of": as_of, "since": since or ctx.period().start, "population": population, "community": community,
               "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc}
     if community:
         return ctx.query("loop_people", scope, **params)

@@ -14,11 +14,9 @@ from pages import loop_map, session
 from pages.alerts import batch_plans, readable, scoped_alerts
 from pages.components import (card, chart, column, date_picker, grid_block, paged_grid, purge_on, section,
                               sorted_by)
-from pages.context import REPORT_DAY, as_date
+from pages.context import as_date
 from pages.i18n import t
 from pages.people import records
-from queries.dashboard import PERIOD_END
-from queries.figures import PERIOD_START
 
 PATH, NAME, NAV = "/quarantine", "quarantine", "nav.quarantine"
 ROLES = ("leadership", "police", "analyst")
@@ -65,7 +63,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
     people = session.current_scope().sees_people
     aggregates_only = [] if people else [html.Div(t("aggregates_only", lang), className="notice")]
     return html.Div([
-        html.Div([html.Label(t("as_of", lang)), date_picker("qr-date", REPORT_DAY, PERIOD_START, PERIOD_END)],
+        html.Div([html.Label(t("as_of", lang)), date_picker("qr-date", ctx.period())],
                  className="toolbar"),
         html.Div(id="qr-cards", className="cards"),
         html.Div(id="qr-over", className="notice", style={"display": "none"}),
@@ -93,12 +91,12 @@ def register(app, ctx) -> None:
     def show(date):
         """Cards, charts and counts as of the date; the date goes to qr-listed, from which the lists ask for their
         blocks (`rows`). A listing of people is audited once, with its size, not per block."""
-        lang, scope, as_of = session.language(), session.current_scope(), as_date(date)
+        lang, scope, as_of = session.language(), session.current_scope(), as_date(date, ctx.period())
         rules = loop_map.deadlines()
-        days = ctx.query("quarantine_occupancy", scope, start=PERIOD_START, end=PERIOD_END)
+        days = ctx.query("quarantine_occupancy", scope, start=ctx.period().start, end=ctx.period().end)
         shown = days[days["day"] <= pd.Timestamp(as_of)]
         today = shown[shown["day"] == pd.Timestamp(as_of)]
-        calendar = ctx.query("quarantine_calendar", scope, start=PERIOD_START, end=PERIOD_END, as_of=as_of,
+        calendar = ctx.query("quarantine_calendar", scope, start=ctx.period().start, end=ctx.period().end, as_of=as_of,
                              quarantine_days=rules.quarantine_days)
         frame = scoped_alerts(ctx, scope, as_of)
         watch = watch_list(ctx, scope, as_of)
@@ -135,20 +133,21 @@ def register(app, ctx) -> None:
             if not isinstance(request, dict) or not isinstance(listed, dict) or \
                     (grid_id in PEOPLE_LISTS and not scope.sees_people):
                 return {"rowData": [], "rowCount": 0}
-            as_of = as_date(listed.get("as_of"))
+            as_of = as_date(listed.get("as_of"), ctx.period())
             frame = {"qr-watch": watch_list, "qr-home": home_list, "qr-batches": batch_list}[grid_id](ctx, scope, as_of)
-            return grid_block(sorted_by(frame, request.get("sortModel"), LISTS[grid_id]), request,
-                              lambda block: list_rows(block, grid_id, session.language()))
+            block = grid_block(sorted_by(frame, request.get("sortModel"), LISTS[grid_id]), request,
+                               lambda block: list_rows(block, grid_id, session.language()))
+            return session.served(ctx.state, grid_id, listed, request, block) if grid_id in PEOPLE_LISTS else block
 
 
 def warm(ctx, scope) -> None:
     """The page's first screen (pages/warmup.py): occupancy over the period, the report day's calendar, alerts,
     batches and (for roles that see people) home quarantine list."""
     rules = loop_map.deadlines()
-    ctx.query("quarantine_occupancy", scope, start=PERIOD_START, end=PERIOD_END)
-    ctx.query("quarantine_calendar", scope, start=PERIOD_START, end=PERIOD_END, as_of=REPORT_DAY,
+    ctx.query("quarantine_occupancy", scope, start=ctx.period().start, end=ctx.period().end)
+    ctx.query("quarantine_calendar", scope, start=ctx.period().start, end=ctx.period().end, as_of=ctx.period().latest,
               quarantine_days=rules.quarantine_days)
-    scoped_alerts(ctx, scope, REPORT_DAY)
-    batch_list(ctx, scope, REPORT_DAY)
+    scoped_alerts(ctx, scope, ctx.period().latest)
+    batch_list(ctx, scope, ctx.period().latest)
     if scope.sees_people:
-        home_list(ctx, scope, REPORT_DAY)
+        home_list(ctx, scope, ctx.period().latest)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import dash
 
+from intake import api
 from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
                    quarantine, session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
-from pages.warmup import Warmup
+from pages.limits import Limits
+from pages.warmup import Warmup, serving_state
 
 PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
 
@@ -29,13 +31,16 @@ def create_app(store, config: AppConfig | None = None) -> dash.Dash:
         if hasattr(page, "register"):          # pages rendered whole (feeds) have no callbacks
             owners |= registered(app, page, lambda: page.register(app, ctx))
     routes = {prefix: page for page in PAGES for prefix in getattr(page, "ROUTES", ())}   # a page's own URLs
-    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes)
+    gate.install(app, ctx.state, owners, shell.roles_of, config.tile_url, routes, {p.PATH for p in PAGES})
+    app.server.wsgi_app = app.server.extensions["limits"] = Limits(app.server.wsgi_app, ctx.state, gate.COOKIE)
+    app.server.config["MAX_CONTENT_LENGTH"] = Limits.MAX_BODY          # bodies sent without a length, too
+    api.register(app.server, ctx)
     app.server.extensions["callback_pages"] = owners       # for the authorisation tests
     app.server.extensions["context"] = ctx
     ctx.warmup = Warmup(ctx, PAGES)
     ctx.warmup.watch(app.server)
     app.server.before_request(ctx.warmup.check)
-    app.server.add_url_rule("/ready", "ready", lambda: ("ready", 200) if ctx.warmup.ready() else ("warming", 503))
+    app.server.add_url_rule("/ready", "ready", lambda: serving_state(ctx))
     ctx.warmup.check()
     return app
 

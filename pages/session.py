@@ -11,6 +11,7 @@ from dataclasses import replace
 from flask import g, has_request_context, request, session
 
 from auth import audit as audit_log
+from auth import unmask
 from auth.users import User
 from pages.i18n import DEFAULT, LANGUAGES
 from queries.runner import Scope
@@ -36,19 +37,30 @@ def author() -> str:
     return user.username if user else "anonymous"
 
 
-def unmasked(state, scope: Scope, person_id: int, reason: str) -> Scope | None:
-    """The scope with one person's fields in clear, after auditing why; None unless the caller is police and
-    gave a reason (the query layer clears fields for police scopes only, and only for that person)."""
+def unmasked(state, scope: Scope, person_id: int, reason: str) -> Scope | str:
+    """The scope with one person's fields in clear, after auditing why; else the i18n key of the refusal: the
+    caller is not police, gave no reason, or has used the day's unmasks (auth.unmask; the refusal is audited)."""
     reason = (reason or "").strip()
     if scope.role != "police" or len(reason) < 4:
-        return None
+        return "unmask.need_reason"
+    if unmask.used_today(state, author()) >= unmask.daily_limit():
+        audit(state, "person.unmask", str(person_id), {"reason": reason[:500], "why": "daily limit"}, "refused")
+        return "unmask.limit"
     audit(state, "person.unmask", str(person_id), {"reason": reason[:500]})
     return replace(scope, reveal_person=int(person_id))
 
 
-def audit(state, action: str, target: str | None = None, detail: dict | None = None) -> None:
-    """One audit row for the logged-in user (person views, unmasks, exports...)."""
-    audit_log.log(state, author(), action, target, detail)
+def audit(state, action: str, target: str | None = None, detail: dict | None = None, outcome: str = "ok") -> None:
+    """One audit row for the logged-in user (person views, unmasks, exports, refusals...)."""
+    audit_log.log(state, author(), action, target, detail, outcome)
+
+
+def served(state, listing: str, filters: dict, request: dict, block: dict) -> dict:
+    """Audit one block of a paged list of people as served (which list, its filters, the rows asked for and how
+    many went out of how many); returns the block."""
+    audit(state, "people.rows", listing, {"filters": filters, "from": request.get("startRow"),
+                                          "rows": len(block["rowData"]), "of": block["rowCount"]})
+    return block
 
 
 def within(scope: Scope, code: str | None) -> Scope | None:

@@ -10,7 +10,8 @@ computation only (the query cache computes each key once). The warm-up works in 
 starts a page only when no request has been in flight for IDLE_S, so on a busy server (or one ingesting every
 few seconds) it does not take the cores from the users; what they ask for is computed on demand then.
 
-`ready()` says whether the published snapshot is warm (the server's /ready answers 200 then, 503 before).
+`ready()` says whether the published snapshot is warm (GET /ready?warm=1 answers 200 then, 503 before);
+GET /ready says whether the server can serve now (`serving_state`), warm or not, for a load balancer.
 """
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def settle_garbage() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def serving_state(ctx) -> tuple[str, int]:
+    """GET /ready: 200 when the published version opens and answers a query (the server can serve now, warm
+    or not), 503 with the reason when it cannot. GET /ready?warm=1: 200 once the published version is warm."""
+    if request.args.get("warm"):
+        return ("warm", 200) if ctx.warmup.ready() else ("warming", 503)
+    try:
+        ctx.store.probe()
+    except Exception as exc:                    # noqa: BLE001  (any failure means: do not route users here)
+        log.warning("not ready: %s", exc)
+        return f"cannot serve: {str(exc).splitlines()[0]}", 503
+    return "ready", 200
 
 
 class Warmup:

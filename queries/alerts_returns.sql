@@ -3,7 +3,7 @@
 -- residents (wherever they were reported); the alert stays placed where it was raised. One row per alert, with where and by which channel it was raised,
 -- and the departure it closes. Person-level fields through the runner's masks.
 SELECT a.alert_id, a.kind, a.person_id, a.raised_at, a.channel, a.feed, a.place,
-       coalesce(a.lon, p.lon, c.lon) AS lon, coalesce(a.lat, p.lat, c.lat) AS lat,
+       coalesce(a.lon, {mask_lon:p:c}) AS lon, coalesce(a.lat, {mask_lat:p:c}) AS lat,
        a.community_code, a.township_code, a.district_code, c.name AS community,
        {mask_name:p.name:p} AS name,
        (SELECT arg_max(x.country, x.exit_date) FROM abroad x WHERE x.person_id = a.person_id

@@ -1,13 +1,14 @@
--- Every headline figure of queries/headline_figures.sql for the whole scope, each district and each township,
+-- Every headline figure of queries/headline_figures.sql for the whole scope, each district, township and community,
 -- every day, as changes: (code, figure, day, delta). A figure at the end of a day is the sum of its deltas up
 -- to that day, so a new date or area is a lookup, not a query. Counted from $since like the headline; without
 -- the checkpoint totals (kept from the daily counts). An area's code: 'all' for the whole scope, the district's
--- code, or the district's and township's codes together (as the scope matches a township). Every row counts in
--- its three areas (unnest). Rumour cases are recorded per district: a township carries its district's.
+-- code, the district's and township's codes together (as the scope matches a township), or the community's
+-- code. Every row counts in its four areas (unnest). Rumour cases are recorded per district: a township and a
+-- community carry their district's.
 WITH
 departures AS (   -- the person's departures listed in each area, one document per day
     SELECT code, person_id, exit_date, max(doc_type) AS doc_type
-    FROM (SELECT unnest(['all', a.district_code, a.district_code || a.township_code]) AS code, a.person_id,
+    FROM (SELECT unnest(['all', a.district_code, a.district_code || a.township_code, a.community_code]) AS code, a.person_id,
                  a.exit_date, a.doc_type
           FROM abroad a WHERE {scope:a})
     WHERE code IS NOT NULL
@@ -27,29 +28,29 @@ abroad_changes AS (
     UNION ALL
     SELECT code, doc_type, until, -1 FROM abroad_spans WHERE until IS NOT NULL),
 firsts AS (       -- (figure, district, township, person, day): a person counts from their first such day
-    SELECT 'entered' AS figure, b.district_code, b.township_code, b.person_id, b.entry_date AS day
+    SELECT 'entered' AS figure, b.district_code, b.township_code, b.community_code, b.person_id, b.entry_date AS day
     FROM border_entries b JOIN persons p USING (person_id)
     WHERE p.is_registered_resident AND b.entry_date >= CAST($since AS DATE) AND {scope:b}
     UNION ALL
-    SELECT 'arrived', a.district_code, a.township_code, a.person_id, CAST(a.arrived_at AS DATE)
+    SELECT 'arrived', a.district_code, a.township_code, a.community_code, a.person_id, CAST(a.arrived_at AS DATE)
     FROM arrivals a
     WHERE a.arrived_at >= CAST($since AS DATE) AND {scope:a}
       AND EXISTS (SELECT 1 FROM border_entries b WHERE b.person_id = a.person_id
                   AND b.entry_date BETWEEN CAST(a.arrived_at AS DATE) - 30 AND CAST(a.arrived_at AS DATE))
     UNION ALL
-    SELECT 'measures', m.district_code, m.township_code, m.person_id, CAST(m.started_at AS DATE)
+    SELECT 'measures', m.district_code, m.township_code, m.community_code, m.person_id, CAST(m.started_at AS DATE)
     FROM service_measures m WHERE {scope:m}
     UNION ALL
-    SELECT 'released', q.district_code, q.township_code, q.person_id, CAST(q.released_at AS DATE)
+    SELECT 'released', q.district_code, q.township_code, q.community_code, q.person_id, CAST(q.released_at AS DATE)
     FROM quarantines q WHERE q.released_at >= CAST($since AS DATE) AND {scope:q}),
 first_days AS (
     SELECT code, figure, min(day) AS day
-    FROM (SELECT unnest(['all', district_code, district_code || township_code]) AS code, figure, person_id, day
+    FROM (SELECT unnest(['all', district_code, district_code || township_code, community_code]) AS code, figure, person_id, day
           FROM firsts)
     WHERE code IS NOT NULL
     GROUP BY code, figure, person_id),
 stays AS (        -- in quarantine from the day it starts to the day before release: [since, until)
-    SELECT unnest(['all', q.district_code, q.district_code || q.township_code]) AS code, q.person_id,
+    SELECT unnest(['all', q.district_code, q.district_code || q.township_code, q.community_code]) AS code, q.person_id,
            'in_quarantine_' || q.kind AS figure, CAST(q.start_at AS DATE) AS since,
            CAST(q.released_at AS DATE) AS until
     FROM quarantines q
@@ -75,6 +76,10 @@ rumours AS (
     UNION ALL
     SELECT t.district_code || t.code, e.handled_on, e.educated, e.detained, e.fined
     FROM enforcement_cases e JOIN townships t USING (district_code)
+    WHERE e.kind = 'online_rumour' AND {scope_district:e}
+    UNION ALL
+    SELECT c.code, e.handled_on, e.educated, e.detained, e.fined
+    FROM enforcement_cases e JOIN communities c USING (district_code)
     WHERE e.kind = 'online_rumour' AND {scope_district:e}),
 changes AS (
     SELECT code, 'abroad' AS figure, day, delta FROM abroad_changes
@@ -96,7 +101,7 @@ changes AS (
     UNION ALL
     SELECT code, 'fined', day, fined FROM rumours
     UNION ALL
-    SELECT unnest(['all', k.district_code, k.district_code || k.township_code]), k.kind || '_cases',
+    SELECT unnest(['all', k.district_code, k.district_code || k.township_code, k.community_code]), k.kind || '_cases',
            k.confirmed_on, 1
     FROM cases k WHERE k.kind IN ('imported', 'local') AND {scope:k})
 SELECT code, figure, day, sum(delta) AS delta

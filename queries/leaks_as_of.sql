@@ -89,6 +89,6 @@ SELECT DISTINCT ON (leak_id)
        l.stage, l.person_id, l.day, l.due_at, l.resolved_at, l.detail,
        {mask_name:p.name:p} AS name,
        l.community_code, l.township_code, l.district_code, c.name AS community,
-       coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat
+       {mask_lon:p:c} AS lon, {mask_lat:p:c} AS lat
 FROM leaks l JOIN persons p USING (person_id) LEFT JOIN communities c ON c.code = l.community_code
 ORDER BY leak_id

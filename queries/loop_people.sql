@@ -100,7 +100,7 @@ rows AS (
            coalesce(e.from_country, l.country) AS country,
            c.district_code, dn.name AS district, c.township_code, tn.name AS township,
            x.community_code, c.name AS community,
-           coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat,
+           {mask_lon:p:c} AS lon, {mask_lat:p:c} AS lat,
            l.exit_date, e.entry_date,
            q.kind AS quarantine_kind, s.name AS quarantine_site, CAST(q.start_at AS DATE) AS quarantine_start,
            CAST(q.released_at AS DATE) AS released_on,

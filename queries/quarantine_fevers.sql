@@ -15,6 +15,6 @@ SELECT 'fever:' || f.person_id || ':' || strftime(f.day, '%Y-%m-%d') AS alert_id
             AND q.start_at <= f.checked_at) AS quarantine_kind,
        {mask_name:p.name:p} AS name,
        f.community_code, f.township_code, f.district_code, c.name AS community,
-       coalesce(p.lon, c.lon) AS lon, coalesce(p.lat, c.lat) AS lat
+       {mask_lon:p:c} AS lon, {mask_lat:p:c} AS lat
 FROM fevers f JOIN persons p USING (person_id) LEFT JOIN communities c ON c.code = f.community_code
 ORDER BY f.checked_at, alert_id

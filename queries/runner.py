@@ -5,10 +5,11 @@ may take in another file's CTEs with `{include:name}`, mark where the scope appl
 (district and township of that table's codes) or `{scope_district:alias}` (for tables that carry only a
 district), and write person-level fields only through mask placeholders, rendered here per role:
 
-    {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}
+    {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}   {mask_lon:p:c} {mask_lat:p:c}
 
-(the column, then the alias whose `person_id` decides an unmask). Police and analysts get them masked (ID:
-first 6 + last 4; phone: first 3 + last 4; name: surname + one character + *); a police scope carrying an
+(the column, then the alias whose `person_id` decides an unmask; for a point, the persons and the communities
+aliases). Police and analysts get them masked (ID: first 6 + last 4; phone: first 3 + last 4; name: at most half
+its characters, 张*, 张*丰, 欧阳**); every role gets a person's point as the community's, spread (`_point`); a police scope carrying an
 audited unmask (`Scope.reveal_person`) gets that one person in clear; roles limited to aggregates get NULL.
 A file whose first line is `-- access: person` lists people and is refused outright to those roles.
 """
@@ -26,6 +27,8 @@ import pyarrow as pa
 QUERY_DIR = Path(__file__).resolve().parent
 SCOPE = re.compile(r"\{(scope|scope_district):(\w+)\}")
 MASK = re.compile(r"\{mask_(name|id|phone):([\w.]+):(\w+)\}")
+POINT = re.compile(r"\{mask_(lon|lat):(\w+):(\w+)\}")
+SPREAD = 0.003              # degrees (about 300 m): person points spread this wide around their community's point
 INCLUDE = re.compile(r"\{include:(\w+)\}")
 PARAM = re.compile(r"\$(\w+)")
 PERSON_ROLES = ("police", "analyst", "system")          # may list people (masked); the others see aggregates
@@ -58,13 +61,24 @@ class Scope:
         return self.role in PERSON_ROLES
 
 
+def _point(axis: str, person: str, community: str) -> str:
+    """A person's place on a map: the home's coordinates only for the one person a police unmask clears; for
+    everyone else the community's point moved by a fixed offset drawn from the person's id (never from the home),
+    so points of one community do not stack and say nothing of where anyone lives."""
+    salt = 0 if axis == "lon" else 7919
+    spread = f"(CAST(hash({person}.person_id + {salt}) % 2001 AS DOUBLE) / 2000 - 0.5) * {SPREAD}"
+    return (f"CASE WHEN {person}.person_id = $reveal_person THEN coalesce({person}.{axis}, {community}.{axis})"
+            f" ELSE {community}.{axis} + {spread} END")
+
+
 def _mask(kind: str, column: str, alias: str, people: bool) -> str:
     if not people:
         return "NULL"
     clear = f"{alias}.person_id = $reveal_person"
-    if kind == "name":
-        return (f"CASE WHEN {clear} THEN {column} WHEN length({column}) >= 3 THEN left({column}, 2) || '*'"
-                f" ELSE left({column}, 1) || '*' END")
+    if kind == "name":                     # at most half shown: 张*, 张*丰, 欧阳**, 司马**明 -> 司马***
+        return (f"CASE WHEN {clear} THEN {column} WHEN length({column}) = 3 THEN left({column}, 1) || '*' ||"
+                f" right({column}, 1) ELSE left({column}, greatest(length({column}) // 2, 1))"
+                f" || repeat('*', greatest(length({column}) - greatest(length({column}) // 2, 1), 1)) END")
     keep_left = 6 if kind == "id" else 3
     shortest = keep_left + 4 + 1
     return (f"CASE WHEN {clear} OR length({column}) < {shortest} THEN {column} ELSE left({column}, {keep_left})"
@@ -97,6 +111,7 @@ def render(name: str, people: bool = True) -> str:
             return district
         return f"({district} AND ($scope_township IS NULL OR {alias}.township_code = $scope_township))"
     sql = SCOPE.sub(predicate, INCLUDE.sub(lambda m: _template(m.group(1)), _template(name)))
+    sql = POINT.sub(lambda m: _point(*m.groups()), sql)
     return MASK.sub(lambda m: _mask(*m.groups(), people=people), sql)
 
 

@@ -24,10 +24,22 @@ CREATE TABLE IF NOT EXISTS batches (
     file_sha256 VARCHAR NOT NULL UNIQUE, rows_read BIGINT NOT NULL, rows_accepted BIGINT NOT NULL,
     rows_rejected BIGINT NOT NULL, persons_new BIGINT NOT NULL, persons_matched BIGINT NOT NULL,
     review_pairs BIGINT NOT NULL, data_from TIMESTAMP, data_to TIMESTAMP,
-    started_at TIMESTAMP NOT NULL, committed_at TIMESTAMP NOT NULL);
+    started_at TIMESTAMP NOT NULL, committed_at TIMESTAMP NOT NULL,
+    rows_unchanged BIGINT NOT NULL DEFAULT 0,  -- accepted rows whose record was already stored as sent
+    rows_corrected BIGINT NOT NULL DEFAULT 0); -- accepted rows that replaced a stored record's values
 CREATE TABLE IF NOT EXISTS rejects (
     batch_id BIGINT NOT NULL, channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
     line BIGINT NOT NULL, reason VARCHAR NOT NULL, raw VARCHAR);
+-- every record stored, by its feed's natural key (ingest.channels Feed.key): the current values and the
+-- batch and line whose derived rows (sightings, arrivals, checks, ...) carry it
+CREATE TABLE IF NOT EXISTS records (
+    feed VARCHAR NOT NULL, key VARCHAR NOT NULL, fields VARCHAR NOT NULL, -- fields: JSON of the normalised columns
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+-- the history of corrections: a record re-sent with changed values replaced the stored one
+CREATE TABLE IF NOT EXISTS corrections (
+    feed VARCHAR NOT NULL, key VARCHAR NOT NULL, changed VARCHAR NOT NULL, -- JSON {column: [before, after]}
+    before_fields VARCHAR NOT NULL, before_batch_id BIGINT NOT NULL, before_line BIGINT NOT NULL,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL, corrected_at TIMESTAMP NOT NULL);
 
 -- ---------------------------------------------------------------- persons and identity
 CREATE TABLE IF NOT EXISTS persons (
@@ -110,20 +122,20 @@ CREATE TABLE IF NOT EXISTS checkpoints (
     community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoint_vehicle_checks (
     checkpoint_id VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL, plate VARCHAR NOT NULL, vehicle_type VARCHAR,
-    occupants INTEGER, batch_id BIGINT NOT NULL);
+    occupants INTEGER, batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoint_person_checks (
     checkpoint_id VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL, person_id BIGINT, -- set when the document is known
-    temperature DOUBLE, from_place VARCHAR, batch_id BIGINT NOT NULL);
+    temperature DOUBLE, from_place VARCHAR, batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
 
 -- ---------------------------------------------------------------- enforcement and cases
 CREATE TABLE IF NOT EXISTS enforcement_cases (
     case_id VARCHAR PRIMARY KEY, handled_on DATE NOT NULL, kind VARCHAR NOT NULL, district_code VARCHAR,
     educated INTEGER NOT NULL, detained INTEGER NOT NULL, fined INTEGER NOT NULL, summary VARCHAR,
-    batch_id BIGINT NOT NULL);
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
 -- confirmed cases: imported or local
 CREATE TABLE IF NOT EXISTS cases (
     case_id VARCHAR PRIMARY KEY, person_id BIGINT, confirmed_on DATE NOT NULL, kind VARCHAR NOT NULL,
-    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL);
+    community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
 
 -- ---------------------------------------------------------------- alerts raised at ingest
 -- return alert (回梧即触发预警): someone on the abroad list reported in the city by any channel after leaving;

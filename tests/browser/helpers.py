@@ -71,9 +71,15 @@ def screenshot(duo, name: str) -> Path:
 
 
 def wait_until(condition, timeout: float = 15, message: str = "condition"):
+    """The condition's first truthy value; an element re-rendered while it was read counts as not yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.time() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         assert time.time() < deadline, f"timed out waiting for {message}"
@@ -110,16 +116,23 @@ def submit_login(duo, username: str, password: str) -> None:
     wait_until(lambda: "/login" not in duo.driver.current_url, message=f"logged in as {username}")
 
 
+def require_chromium() -> None:
+    """Fail (never skip) when the browser is missing: a suite that skips its UI tests must not pass."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: install it with `make system-deps` (Debian's chromium,"
+                    " chromium-driver and fonts-noto-cjk)", pytrace=False)
+
+
 @contextmanager
 def started(app, state_path, role: str, district: str | None = None, **options):
     """`app` on a free port in a thread and a headless Chromium logged in as `role`: a dash.testing
     DashComposite, with .state_path set."""
-    import pytest
     from dash.testing.application_runners import ThreadedRunner
     from dash.testing.composite import DashComposite
 
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    require_chromium()
     with ThreadedRunner() as server, DashComposite(server=server, browser="Chrome", headless=True,
                                                    options=[chrome_options()], percy_run=False,
                                                    wait_timeout=20, **options) as duo:

@@ -30,7 +30,7 @@ def test_neighbourhood_lists_people_opens_a_card_unmasks_and_records_a_note(brow
         open_page(browser, "/community?code=450403005001")
         wait_for_map(browser, "cm-map")
         rows = wait_until(lambda: grid_rows(browser, "cm-grid"), message="people in the list")
-        assert re.fullmatch(r".\S\*", rows[0].find_element("css selector", "[col-id='name']").text)   # masked
+        assert re.fullmatch(r".\*\S", rows[0].find_element("css selector", "[col-id='name']").text)   # masked: 张*丰 (issue 18.5)
         rows[0].find_element("css selector", "[col-id='name']").click()
         wait_until(lambda: browser.find_elements("#cm-person .timeline li"), message="journey")
         masked = browser.find_element("#cm-person .facts").text

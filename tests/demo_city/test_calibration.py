@@ -32,6 +32,13 @@ def test_every_figure_of_the_report(figures):
     assert figures["imported_cases"] == 0
 
 
+def test_checkpoint_totals_are_exactly_what_the_generator_planned(figures):
+    """The weekly check files overlap (rows of the previous week re-sent): records stored once by their key."""
+    from demo.calibration import PERSONS_BY_REPORT, VEHICLES_BY_REPORT
+    assert figures["checkpoint_vehicles"] == VEHICLES_BY_REPORT * 1     # the fixture's scale
+    assert figures["checkpoint_persons"] == PERSONS_BY_REPORT * 1
+
+
 def test_curves_go_on_after_the_report(demo_city, figures):
     store, _ = demo_city
     later = headline(store.reader(), Scope.whole_city(), dt.date(2020, 4, 30))

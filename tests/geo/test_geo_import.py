@@ -57,10 +57,10 @@ def test_imported_townships_in_another_crs_replace_generated_ones(boundaries, fr
 @pytest.mark.parametrize("ext, crs, edit, message", [
     ("parquet", 4326, lambda g: g.set_crs(None, allow_override=True), "has no CRS"),
     ("gpkg", 4326, lambda g: g.set_crs(SITE_GRID, allow_override=True), "cannot transform"),
-    ("gpkg", 4326, lambda g: g.set_crs(3857, allow_override=True), "outside Wuzhou"),
+    ("gpkg", 4326, lambda g: g.set_crs(3857, allow_override=True), "outside the city"),
     ("geojson", 4326, lambda g: g.iloc[1:], "1 official communities codes are missing: 450403005001"),
     ("geojson", 4326, lambda g: g.assign(GRID_CODE=g["GRID_CODE"].replace("450403005001", "450403005999")),
-     "not official Wuzhou communities codes: 450403005999"),
+     "not official communities codes of the city: 450403005999"),
     ("geojson", 4326, lambda g: g.assign(GRID_CODE=g["GRID_CODE"].replace("450403005001", "450403005002")),
      "duplicate communities codes: 450403005002"),
     ("geojson", 4326, lambda g: g.assign(geometry=[shapely.LineString([(111.3, 23.4), (111.31, 23.41)])] * len(g)),

@@ -14,9 +14,9 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗梁宋�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志红文斌玲兰燕宇浩婷鹏飞"
 
 
-def abroad_row(name, rid, passport, birth=None):
+def abroad_row(name, rid, passport, birth=None, exit_date="2020-01-15"):
     return json.dumps({"name": name, "resident_id": rid, "birth_date": birth, "doc_type": "护照",
-                       "doc_number": passport, "exit_date": "2020-01-15", "country": "马来西亚",
+                       "doc_number": passport, "exit_date": exit_date, "country": "马来西亚",
                        "hukou_address": ADDRESS}, ensure_ascii=False)
 
 
@@ -29,7 +29,8 @@ def entries_file(path, rows):
 def test_a_shared_document_with_another_name_and_birth_date_goes_to_review(city_store, tmp_path):
     first, second = tmp_path / "abroad_1.jsonl", tmp_path / "abroad_2.jsonl"
     first.write_text(abroad_row("陈小明", resident_id("450403", "19900101", 11), "E12345679") + "\n", encoding="utf-8")
-    second.write_text(abroad_row("王大力", resident_id("450403", "19651230", 22), "E12345679") + "\n", encoding="utf-8")
+    second.write_text(abroad_row("王大力", resident_id("450403", "19651230", 22), "E12345679",
+                                   exit_date="2020-02-03") + "\n", encoding="utf-8")
     summaries, errors = ingest_files(city_store, [(feed_named("abroad"), first), (feed_named("abroad"), second)],
                                      show_progress=False)
     assert errors == []

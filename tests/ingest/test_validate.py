@@ -2,14 +2,14 @@
 import duckdb
 import pytest
 
-from ingest.validate import KINDS, MACROS
+from ingest.validate import KINDS, macros
 from tests.ids import resident_id, with_wrong_check_digit
 
 
 @pytest.fixture(scope="module")
 def conn():
     c = duckdb.connect()
-    c.execute(MACROS)
+    c.execute(macros())
     return c
 
 

@@ -47,7 +47,12 @@ def test_views_fit_their_areas_and_the_base_map_needs_no_network():
     assert village["zoom"] > city["zoom"]
     assert 110 < city["center"]["lon"] < 112.5
     layout = map_layout(city)
-    assert layout["map"]["style"] == "white-bg" and layout["map"]["layers"] == []
+    style = layout["map"]["style"]
+    assert "glyphs" not in style and "sprite" not in style and all("url" not in x and "tiles" not in x for x in style["sources"].values())
+    assert layout["map"]["layers"] == []
+    outlined = map_layout(city, outlines=["/assets/geo/districts.geojson"])["map"]["layers"]
+    assert [(x["sourcetype"], x["type"], x["below"]) for x in outlined] == [("geojson", "line", "traces")]
+    go.Figure(layout=map_layout(city, outlines=["/assets/geo/districts.geojson"]))
     tiled = map_layout(city, tile_url="http://tiles.intranet/{z}/{x}/{y}.png")
     assert tiled["map"]["layers"][0]["source"] == ["http://tiles.intranet/{z}/{x}/{y}.png"]
     go.Figure(layout=tiled)                               # a valid Plotly layout

@@ -7,7 +7,7 @@ from layers import alerts as alert_layer
 from layers import risk as risk_layer
 from loop import alerts, workflow
 from pages import alerts as alerts_page
-from pages.i18n import TEXT
+from pages.i18n import t
 from queries.runner import Scope
 
 SHOW = {"al-date.date": "2020-04-30", "al-kinds.value": [], "al-states.value": [],
@@ -36,13 +36,13 @@ def test_alerts_list_counts_and_map(loop_client):
     out = show(loop_client)
     rows, count = listed(loop_client)
     assert rows and len({r["alert_id"] for r in rows}) == len(rows) == count
-    assert TEXT["alerts.count"]["zh"].format(n=count, total=count) == out["al-count.children"]
+    assert t("alerts.count", n=count, total=count) == out["al-count.children"]
     kinds = {r["kind"] for r in rows}
-    assert TEXT["alerts.kind.leak_arrival"]["zh"] in kinds                  # the synthetic city's entered-never-arrived
+    assert t("alerts.kind.leak_arrival") in kinds                  # the synthetic city's entered-never-arrived
     figure = out["al-map.figure"]
     assert figure["data"][0]["type"] == "choroplethmap" and figure["data"][0]["name"] == "risk"
-    assert [d["name"] for d in figure["data"][1:3]] == [TEXT["layer.cases_imported"]["zh"],
-                                                        TEXT["layer.cases_local"]["zh"]]
+    assert [d["name"] for d in figure["data"][1:3]] == [t("layer.cases_imported"),
+                                                        t("layer.cases_local")]
     assert any(d["type"] == "scattermap" and d.get("customdata") for d in figure["data"][3:])
     assert "al-counts-table" in str(out["al-counts.children"])
 
@@ -65,7 +65,7 @@ def test_analysts_may_look_but_not_act(loop_client):
     reply = loop_client.call("al-status.children", {"al-acknowledge.n_clicks": 1},
                              {"al-grid.selectedRows": rows, "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-acknowledge.n_clicks"]).outputs
-    assert reply["al-status.children"] == TEXT["alerts.not_allowed"]["zh"]
+    assert reply["al-status.children"] == t("alerts.not_allowed")
     assert listed(loop_client)[1] > 0                                       # the list is still shown
 
 
@@ -112,9 +112,9 @@ def test_the_grid_blocks_are_the_listed_alerts_sorted_on_their_values(loop_clien
         want = frame[frame["kind"].isin(kinds or alerts.KINDS) & frame["state"].isin(states or workflow.STATES)]
         assert count == len(rows) == len(want)
         assert [r["alert_id"] for r in rows] == want["alert_id"].tolist()[::-1]            # newest first
-    code = {TEXT[f"alerts.kind.{k}"]["zh"]: k for k in alerts.KINDS}
+    code = {t(f"alerts.kind.{k}"): k for k in alerts.KINDS}
     kinds = [code[r["kind"]] for r in listed(loop_client, 7, [{"colId": "kind", "sort": "asc"}])[0]]
-    assert kinds == sorted(kinds) != sorted(kinds, key=lambda k: TEXT[f"alerts.kind.{k}"]["zh"])   # codes, not text
+    assert kinds == sorted(kinds) != sorted(kinds, key=lambda k: t(f"alerts.kind.{k}"))   # codes, not text
     ages = [r["age_days"] for r in listed(loop_client, 7, [{"colId": "age_days", "sort": "desc"}])[0]]
     assert ages == sorted(ages, reverse=True) and len(frame) == len(ages)
     raised = listed(loop_client, 7, [{"colId": "raised_at", "sort": "asc"}])[0]
@@ -186,19 +186,19 @@ def test_the_drill_down_shows_the_persons_plan(loop_login, synthetic_store):
     out = police.call("cm-person.children", {"cm-grid.selectedRows": [{"person_id": pid}]},
                       {"cm-community.value": code, "cm-date.date": "2020-04-30"}).outputs
     plan = str(out["cm-plan.children"])
-    assert "al-plan-card" in plan and TEXT["plan.quarantine"]["zh"] in plan and TEXT["plan.next"]["zh"] in plan
+    assert "al-plan-card" in plan and t("plan.quarantine") in plan and t("plan.next") in plan
 
 
 
 def test_the_drill_down_shows_the_communitys_alerts_on_the_map_and_the_persons_in_the_card(loop_login,
                                                                                            synthetic_store):
     police = loop_login("police", "450403")
-    row = next(r for r in listed(police)[0] if r["kind"] == TEXT["alerts.kind.leak_arrival"]["zh"])
+    row = next(r for r in listed(police)[0] if r["kind"] == t("alerts.kind.leak_arrival"))
     code = synthetic_store.reader().execute("SELECT community_code FROM persons WHERE person_id = ?",
                                             [row["person_id"]]).fetchone()[0]
     where = {"cm-community.value": code, "cm-date.date": "2020-04-30"}
     figure = police.call("cm-map.figure", where).outputs["cm-map.figure"]
-    assert TEXT["alerts.kind.leak_arrival"]["zh"] in [d.get("name") for d in figure["data"]]
+    assert t("alerts.kind.leak_arrival") in [d.get("name") for d in figure["data"]]
     card = police.call("cm-person.children", {"cm-grid.selectedRows": [{"person_id": row["person_id"]}]},
                        where).outputs["cm-person.children"]
-    assert "person-alerts" in str(card) and TEXT["alerts.kind.leak_arrival"]["zh"] in str(card)
+    assert "person-alerts" in str(card) and t("alerts.kind.leak_arrival") in str(card)

@@ -1,6 +1,7 @@
 """Call a Dash app's callbacks over HTTP as the browser does (Flask test client), with timing and size."""
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from dataclasses import dataclass
@@ -30,11 +31,16 @@ def account(state_path, role: str, district: str | None = None, township: str | 
 
 
 class DashClient:
-    """One browser session (cookies) against `app`; logged in as `username` when given."""
+    """One browser session (cookies) against `app` from an address of its own (login throttling counts failures
+    per address: one test's failures never slow another's logins); logged in as `username` when given."""
+
+    _addresses = itertools.count(1)
 
     def __init__(self, app, username: str | None = None, password: str = PASSWORD):
         self.app = app
         self.http = app.server.test_client()
+        n = next(self._addresses)
+        self.http.environ_base["REMOTE_ADDR"] = f"127.{n // 65536 % 256}.{n // 256 % 256}.{n % 256 or 1}"
         if username:
             reply = self.login(username, password)
             assert reply.status_code == 303, reply.get_data(as_text=True)[-500:]

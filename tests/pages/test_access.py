@@ -11,6 +11,7 @@ import pytest
 
 from auth import audit
 from auth.state import State
+from auth.users import add_user
 from pages.context import day_index
 from pages.export import FORMULA_START, _people_file, csv_chunks, neutralised
 from pages.shell import roles_of
@@ -223,19 +224,23 @@ def test_a_session_cookie_replayed_after_logout_is_refused(app, app_config):
     print("\ncookie replay after logout: refused (401)")
 
 
-def test_repeated_failures_lock_the_account(app, app_config):
-    from auth.users import MAX_FAILURES
-    from auth.users import add_user
+def test_repeated_failures_are_throttled_the_same_for_unknown_names(app, app_config):
     username = account(app_config.state_path, "analyst")
-    locked = "lock-me"
-    add_user(State(app_config.state_path), locked, PASSWORD, "analyst")
-    client = DashClient(app)
-    for _ in range(MAX_FAILURES):
-        assert client.login(locked, "wrong-Passw0rd").status_code == 401
-    refused = client.login(locked, PASSWORD)
-    assert refused.status_code == 401 and "锁定" in refused.get_data(as_text=True)
-    assert client.login(username, PASSWORD).status_code == 303       # other accounts are unaffected
-    print(f"\nlockout: the right password refused after {MAX_FAILURES} failures")
+    real, client = "throttle-me", DashClient(app)
+    add_user(State(app_config.state_path), real, PASSWORD, "analyst")
+    answers = set()
+    for name in ("no-such-user", real):
+        for _ in range(6):
+            reply = client.login(name, "wrong-Passw0rd")
+            answers.add((reply.status_code, re.sub(r'name="next" value="[^"]*"', "", reply.get_data(as_text=True))))
+    assert len(answers) == 1                                         # one answer for real and unknown names
+    refused = client.login(real, PASSWORD)
+    assert refused.status_code == 401                                # this client waits
+    assert DashClient(app).login(username, PASSWORD).status_code == 303     # other accounts are unaffected
+    admin = DashClient(app, account(app_config.state_path, "admin"))
+    seen = admin.call("ad-failures.rowData", {"ad-version.data": 0}).outputs["ad-failures.rowData"]
+    assert {real, "no-such-user"} <= {r["username"] for r in seen}           # the administrators see them
+    print("\nthrottle: the same answer for a real and an unknown name after 6 failures each")
 
 
 def test_login_refuses_off_site_redirects_and_cross_site_posts(app, app_config):

@@ -42,7 +42,9 @@ def test_cards_map_chart_grid_and_export_agree(demo_client, level_codes, as_of):
         shown = sum(v for _, v in ops[("data", 0, "customdata")])
         assert shown + (number(unplaced["props"]["children"]) if unplaced else 0) == h[metric], metric
     daily = client.call("ov-daily.figure", overview_inputs(path, as_of)).outputs["ov-daily.figure"]
-    assert [t["y"][-1] for t in daily["data"]] == [h["abroad"], h["entered"], h["in_quarantine"]]
+    new, _, entered, abroad, in_quarantine = daily["data"]          # small multiples (layers/charts.daily_panels)
+    assert [entered["y"][-1], abroad["y"][-1], in_quarantine["y"][-1]] == [h["entered"], h["abroad"], h["in_quarantine"]]
+    assert sum(new["y"]) == h["entered"]                                 # the daily new entries add up
     assert daily["data"][0]["x"][-1] == str(as_of) and day_index(as_of) >= 0
     for population in ("abroad", "in_quarantine"):
         filters = export_filters(path, as_of, population)

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from pages.context import AppContext
-from queries.figures import DAILY_FIGURES, PERIOD_START, headline
+from queries.figures import DAILY_FIGURES, headline
 from queries.runner import Scope
 
-DAYS = (PERIOD_START, dt.date(2020, 2, 9), dt.date(2020, 3, 1), dt.date(2020, 3, 29), dt.date(2020, 4, 30))
+DAYS = (dt.date(2020, 1, 20), dt.date(2020, 2, 9), dt.date(2020, 3, 1), dt.date(2020, 3, 29), dt.date(2020, 4, 30))
 
 
 def scopes(conn) -> list[Scope]:

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from pages.context import day_index
-from queries.figures import PERIOD_START, headline
+from pages.i18n import t
+from queries.figures import headline
 from queries.runner import Scope
 
 FILTERS = [  # drill path (district, township), as-of day
@@ -54,7 +55,7 @@ def overview_inputs(path, as_of, metric="abroad"):
 
 
 def export_filters(path, as_of, population):
-    return {"since": str(PERIOD_START), "as_of": str(as_of), "district": path[0] if path else None,
+    return {"since": "2020-01-20", "as_of": str(as_of), "district": path[0] if path else None,
             "township": path[1] if len(path) > 1 else None, "population": population}
 
 
@@ -82,7 +83,14 @@ def test_cards_map_chart_grid_and_exports_agree(client, synthetic_store, path, a
     daily = client.call("ov-daily.figure", inputs).outputs["ov-daily.figure"]
     last = {trace["name"]: array(trace["y"]) for trace in daily["data"]}
     assert str(array(daily["data"][0]["x"])[-1])[:10] == str(as_of)
-    assert [v[-1] for v in last.values()] == [h["abroad"], h["entered"], h["in_quarantine"]]
+    assert [last[t(f"panel.{k}")][-1] for k in ("abroad", "entered", "in_quarantine")] == \
+        [h["abroad"], h["entered"], h["in_quarantine"]]
+    assert sum(last[t("panel.new_entries")]) == h["entered"]              # new per day adds up to the total
+
+    tally = client.call("ov-tally.children", inputs).outputs["ov-tally.children"]
+    assert {k: number(find(tally, f"tally-{k}-value")["props"]["children"])
+            for k in ("rumours", "educated", "detained", "fined")} == {k: h[k] for k in ("rumours", "educated",
+                                                                                      "detained", "fined")}
 
     for population in ("abroad", "entered", "arrived", "measures", "in_quarantine", "released"):
         filters = export_filters(path, as_of, population)
@@ -106,3 +114,23 @@ def read_export(raw: bytes, kind: str) -> pd.DataFrame:
     if kind == "csv":
         return pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
     return pd.read_excel(io.BytesIO(raw)) if kind == "xlsx" else pd.read_parquet(io.BytesIO(raw))
+
+
+def test_cards_follow_a_picked_community(client, synthetic_store):
+    """Once a community is picked on the map, the cards (and the funnel) are the community's, equal to what the
+    map shows for that community under each metric — not its township's any more."""
+    as_of = dt.date(2020, 3, 29)
+    path = ["450403", "450403005"]
+    values = {}
+    for metric in MAP_METRICS:
+        reply = client.call("ov-map.figure", overview_inputs(path, as_of, metric), changed=["ov-drill.data"])
+        ops = {tuple(op["location"]): op["params"]["value"] for op in reply.outputs["ov-map.figure"]["operations"]}
+        values[metric] = dict(zip(ops[("data", 0, "locations")], (v for _, v in ops[("data", 0, "customdata")])))
+    picked = max(values["abroad"], key=lambda c: (values["abroad"][c], values["entered"][c]))
+    assert values["abroad"][picked] > 0
+    township = client.call("ov-cards.children", overview_inputs(path, as_of)).outputs["ov-cards.children"]
+    inputs = {**overview_inputs(path, as_of), "ov-drill.data": {"path": path, "selected": picked}}
+    cards = client.call("ov-cards.children", inputs).outputs["ov-cards.children"]
+    shown = {k: number(find(cards, f"card-{k}-value")["props"]["children"]) for k in MAP_METRICS}
+    assert shown == {k: values[k][picked] for k in MAP_METRICS}
+    assert shown["abroad"] != number(find(township, "card-abroad-value")["props"]["children"])

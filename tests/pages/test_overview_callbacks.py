@@ -56,3 +56,25 @@ def test_ranked_list_links_to_the_neighbourhood_page(client):
                                                 "ov-metric.value": "abroad", "ov-day.value": DAY})
     text = str(ranked.outputs["ov-ranked.children"])
     assert "/community?code=" in text
+
+
+def test_a_click_on_a_marker_drills_into_the_area_under_it(client, synthetic_store):
+    """A checkpoint or quarantine-site marker (curveNumber 1, 2) over an area must not swallow the click: the
+    map drills into the area the marker lies in, as a click beside it would."""
+    import duckdb
+
+    with duckdb.connect(str(synthetic_store.current_path()), read_only=True) as conn:
+        lon, lat, district, township = conn.execute(
+            "SELECT lon, lat, district_code, township_code FROM quarantine_sites LIMIT 1").fetchone()
+    state = {"ov-drill.data": {"path": [], "selected": None}}
+    for curve in (1, 2):
+        click = {"points": [{"curveNumber": curve, "lon": lon, "lat": lat, "customdata": ["隔离酒店一", 0, 200]}]}
+        down = client.call("ov-drill.data", {"ov-map.clickData": click}, state).outputs["ov-drill.data"]
+        assert down == {"path": [district], "selected": None}
+    deeper = client.call("ov-drill.data", {"ov-map.clickData": {"points": [{"curveNumber": 2, "lon": lon,
+                                                                             "lat": lat}]}},
+                         {"ov-drill.data": down}).outputs["ov-drill.data"]
+    assert deeper == {"path": [district, township], "selected": None}
+    nowhere = client.call("ov-drill.data", {"ov-map.clickData": {"points": [{"curveNumber": 1, "lon": 0.0,
+                                                                              "lat": 0.0}]}}, state).outputs
+    assert nowhere == {}                                     # outside every area: nothing to drill into

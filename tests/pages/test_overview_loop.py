@@ -41,7 +41,7 @@ def loop_store(tmp_path_factory, boundaries):
         conn.execute("""
             INSERT INTO cases SELECT 'K' || q.person_id, q.person_id, CAST(q.start_at AS DATE) + 2,
                    CASE WHEN q.person_id % 2 = 0 THEN 'imported' ELSE 'local' END,
-                   q.community_code, q.township_code, q.district_code, 99
+                   q.community_code, q.township_code, q.district_code, 99, q.person_id
             FROM quarantines q WHERE q.person_id % 7 = 0""")
     return store
 
@@ -87,7 +87,8 @@ def test_the_period_rows_give_the_loop_queries_of_every_day(ctx):
     kinds_seen = set()
     for scope in (CITY, Scope("police", "450403")):
         rows = loop_map.loop_rows(ctx, scope)
-        for index in range(0, loop_map.DAYS, 3):
+        period = ctx.period()
+        for index in range(loop_map.day_index(period.start), loop_map.day_index(period.end) + 1, 3):
             as_of = loop_map.day(index)
             expected = alerts.collect(ctx.query, scope, as_of, loop_map.deadlines())
             derived = loop_map.loop_as_of(rows, as_of)
@@ -160,7 +161,7 @@ def test_point_layers_count_per_place_and_carry_no_person(app, config, ctx, loop
     """Alerts and cases are counted per township on the city map, per community below: place, count, latest
     day and kinds; no name, phone, address, case or alert id; drawn at the area's point, not at a home."""
     client = as_user(app, config, "leadership")
-    as_of = dt.date(2020, 4, 30)
+    as_of = ctx.period().end                             # the period's last day: every alert counts
     ops, _ = recolour(client, path, "abroad", as_of, shown=overview.POINT_LAYERS, changed="ov-points.value")
     layers = {overview.POINT_LAYERS[i - 1]: ops[("data", i)] for i in range(1, len(overview.POINT_LAYERS) + 1)}
     assert all(layer["visible"] is True for layer in layers.values())
@@ -219,7 +220,7 @@ def test_ranked_communities_by_alerts_and_by_risk_score(app, config, ctx):
     for metric, expected in (("alerts", per_community), ("risk", scores)):
         ranked = client.call("ov-ranked.children", {"ov-drill.data": drill, "ov-metric.value": metric,
                                                     "ov-day.value": day_index(as_of)}).outputs["ov-ranked.children"]
-        items = ranked["props"]["children"]
+        items = ranked[1]["props"]["children"]                 # [caption naming metric, unit and date, list]
         shown = {re.search(r"code=(\d+)", str(i)).group(1): i["props"]["children"][1]["props"]["children"]
                  for i in items}
         top = expected[expected > 0].sort_values(ascending=False)

@@ -9,7 +9,7 @@ import pytest
 from auth.sessions import start
 from auth.state import State
 from auth.users import add_user, get_user, jurisdictions
-from pages.context import AppContext, REPORT_DAY
+from pages.context import AppContext
 from queries.runner import Scope
 from tests.queries.synthetic import app_config, build_city  # noqa: F401  (fixture)
 
@@ -27,7 +27,7 @@ def config(app_config, tmp_path_factory):  # noqa: F811
 def wait_ready(client, timeout: float = 120) -> float:
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        if client.get("/ready").status_code == 200:
+        if client.get("/ready?warm=1").status_code == 200:
             return time.perf_counter() - started
         time.sleep(0.05)
     raise AssertionError(f"not warm after {timeout} s")
@@ -49,7 +49,8 @@ def test_each_published_snapshot_is_warmed_for_the_city_and_the_users_jurisdicti
     with own_store.writer():
         pass                                            # a new snapshot, the same data
     assert own_store.version() != version
-    assert client.get("/ready").status_code == 503      # seen on the next request, queued, not yet warm
+    assert client.get("/ready?warm=1").status_code == 503      # seen on the next request, queued, not yet warm
+    assert client.get("/ready").status_code == 200     # but it can serve now
     wait_ready(client)
     assert ("headline_days",) in {k[1:] for k in ctx.cache._items if k[0] == own_store.version()}
 
@@ -67,7 +68,7 @@ def test_the_warm_up_waits_while_requests_are_in_flight(own_store, config):
             pass                                        # a new snapshot to warm
         client = app.server.test_client()
         time.sleep(2)
-        assert client.get("/ready").status_code == 503  # health probes do not count as users
+        assert client.get("/ready?warm=1").status_code == 503  # health probes do not count as users
         assert ("headline_days",) not in {k[1:] for k in ctx.cache._items if k[0] == own_store.version()}
         request_tearing_down.send(app.server)
     assert wait_ready(client) > 0
@@ -91,10 +92,30 @@ def test_jurisdictions_come_once_each_most_recently_active_first(config):
 def test_checkpoint_totals_for_any_date_are_the_checks_counted_there(own_store, config, scope):
     ctx = AppContext.create(own_store, config)
     conn = own_store.reader()
-    for as_of in (dt.date(2020, 1, 20), dt.date(2020, 2, 14), REPORT_DAY, dt.date(2020, 4, 30)):
+    for as_of in (dt.date(2020, 1, 20), dt.date(2020, 2, 14), dt.date(2020, 3, 29), dt.date(2020, 4, 30)):
         totals = ctx.checkpoint_totals(scope, as_of).set_index("checkpoint_id")
         assert set(totals.index) == set(ctx.query("checkpoints", scope)["checkpoint_id"])
         for table, column in (("checkpoint_vehicle_checks", "vehicles"), ("checkpoint_person_checks", "persons")):
             counted = dict(conn.execute(f"SELECT checkpoint_id, count(*) FROM {table} WHERE checked_at < ? "
                                         "GROUP BY 1", [as_of + dt.timedelta(days=1)]).fetchall())
             assert totals[column].to_dict() == {i: counted.get(i, 0) for i in totals.index}, (table, as_of)
+
+
+def test_ready_means_the_published_version_answers_a_query(own_store, config, tmp_path):
+    import shutil
+
+    from pages.server import create_app
+    from store.db import Store
+
+    copy = Store(tmp_path / "store")
+    shutil.copytree(own_store.root, copy.root)
+    app = create_app(copy, config)
+    client = app.server.test_client()
+    with copy.writer():
+        pass                                            # a new snapshot: not warm yet, but it serves
+    assert client.get("/ready").status_code == 200
+    broken = copy.root / "snapshot-999999-00000000.duckdb"
+    broken.write_bytes(b"not a database" * 1000)
+    copy.publish(broken.name)                           # a published version that does not open
+    answer = client.get("/ready")
+    assert answer.status_code == 503 and "cannot serve" in answer.get_data(as_text=True)

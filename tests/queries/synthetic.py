@@ -107,15 +107,23 @@ def _rows(boundaries, seed: int) -> dict[str, list[dict]]:
         for n in range(400 * (i + 1)):
             at = _t(rng, DAY0, 100)
             rows["checkpoint_vehicle_checks"].append({"checkpoint_id": cid, "checked_at": at, "plate": f"桂D{n:05d}",
-                                                      "occupants": 2, "batch_id": 8})
+                                                      "occupants": 2, "batch_id": 8, "line": n})
             if n % 3 == 0:
                 rows["checkpoint_person_checks"].append({"checkpoint_id": cid, "checked_at": at, "temperature": 36.6,
-                                                         "batch_id": 9})
+                                                         "batch_id": 9, "line": n})
     site = places.iloc[1]
     rows["quarantine_sites"].append({"site_id": "Q1", "name": "隔离酒店一", "kind": "hotel", "capacity": 200,
                                      "lon": site["pt"].x, "lat": site["pt"].y, "community_code": site["code"],
                                      "township_code": site["township_code"], "district_code": site["district_code"],
                                      "batch_id": 10})
+    for n, (district, day, kind, people) in enumerate(
+            [("450403", 3, "online_rumour", (2, 1, 0)), ("450403", 9, "online_rumour", (1, 0, 1)),
+             ("450405", 9, "online_rumour", (3, 0, 0)), ("450403", 24, "online_rumour", (0, 1, 1)),
+             ("450403", 12, "price_gouging", (0, 0, 1))]):          # the last one is not a rumour case
+        rows["enforcement_cases"].append({"case_id": f"E{n}", "handled_on": DAY0.date() + dt.timedelta(days=day),
+                                          "kind": kind, "district_code": district, "educated": people[0],
+                                          "detained": people[1], "fined": people[2], "summary": "…", "batch_id": 11,
+                                          "line": n + 2})
     rows["batches"], rows["rejects"] = _provenance()
     return rows
 

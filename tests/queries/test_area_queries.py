@@ -3,12 +3,13 @@ import datetime as dt
 
 import pytest
 
-from queries.dashboard import LEVELS, METRICS, PERIOD_END, metric_query
-from queries.figures import PERIOD_START, headline
+from queries.dashboard import LEVELS, METRICS, metric_query
+from queries.figures import headline
+from queries.period import data_period
 from queries.runner import Scope, run
 
 AS_OF = dt.date(2020, 3, 29)
-DAYS = (PERIOD_START, dt.date(2020, 1, 25), dt.date(2020, 2, 20), AS_OF, dt.date(2020, 4, 30))
+DAYS = (dt.date(2020, 1, 20), dt.date(2020, 1, 25), dt.date(2020, 2, 20), AS_OF, dt.date(2020, 4, 30))
 SCOPES = (Scope.whole_city(), Scope("police", "450403"), Scope("police", "450405", "450405001"))
 
 
@@ -27,7 +28,7 @@ def on(frame, as_of):
 @pytest.mark.parametrize("metric", METRICS)
 def test_every_day_of_the_whole_scope_is_the_headline(synthetic_store, metric, scope):
     conn = synthetic_store.reader()
-    name, params = metric_query(metric)
+    name, params = metric_query(metric, data_period(conn))
     tables = {level: run(conn, name, scope, level=level, **params) for level in ("all", *LEVELS)}
     for as_of in DAYS:
         want = expected(conn, scope, as_of, metric)
@@ -41,7 +42,7 @@ def test_every_day_of_the_whole_scope_is_the_headline(synthetic_store, metric, s
 @pytest.mark.parametrize("metric", ("abroad", "entered", "in_quarantine", "checkpoint_volume"))
 def test_each_area_equals_its_own_headline(synthetic_store, metric):
     conn = synthetic_store.reader()
-    name, params = metric_query(metric)
+    name, params = metric_query(metric, data_period(conn))
     for level, code_of in (("districts", lambda c: Scope("police", c)),
                            ("townships", lambda c: Scope("police", c[:6], c))):
         values = on(run(conn, name, Scope.whole_city(), level=level, **params), AS_OF).set_index("code")["value"]
@@ -51,9 +52,14 @@ def test_each_area_equals_its_own_headline(synthetic_store, metric):
 
 
 def test_the_whole_period_has_a_row_per_day(synthetic_store):
-    name, params = metric_query("abroad")
-    table = run(synthetic_store.reader(), name, Scope.whole_city(), level="all", **params)
-    assert len(table) == (PERIOD_END - PERIOD_START).days + 1 == 102
+    conn = synthetic_store.reader()
+    period = data_period(conn)
+    name, params = metric_query("abroad", period)
+    table = run(conn, name, Scope.whole_city(), level="all", **params)
+    first, last = conn.execute("SELECT min(entry_date), max(CAST(checked_at AS DATE)) FROM border_entries, "
+                               "checkpoint_vehicle_checks").fetchone()
+    assert period.start <= first and period.end >= last and period.end - period.start > dt.timedelta(days=90)
+    assert len(table) == period.days
 
 
 def test_areas_list_the_children_of_the_scope(synthetic_store):
@@ -72,7 +78,7 @@ def test_checkpoints_and_their_days_match_the_headline(synthetic_store):
     h = headline(conn, Scope.whole_city(), as_of)
     listed = run(conn, "checkpoints", Scope.whole_city())
     assert len(listed) == conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0] and listed["district"].all()
-    days = run(conn, "checkpoint_daily", Scope.whole_city(), start=PERIOD_START, end=as_of)
+    days = run(conn, "checkpoint_daily", Scope.whole_city(), start=dt.date(2020, 1, 20), end=as_of)
     assert (days["vehicles"].sum(), days["persons"].sum()) == (h["checkpoint_vehicles"], h["checkpoint_persons"])
 
 

@@ -1,0 +1,64 @@
+"""Records by natural key: what makes a re-send add nothing and a changed re-send a correction.
+
+Every accepted row's record is kept in `records` as its feed's key (`Feed.key`, the canonical columns
+joined by '|') and its other normalised values (JSON), with the batch and line whose derived rows carry it.
+A row is matched on the values after normalisation, so the file's encoding, BOM, line endings, row order
+and column order play no part. Within one file the last row of a key wins; earlier rows of the same key are
+rejected, naming the line that repeats them.
+"""
+from __future__ import annotations
+
+from ingest.channels import Feed
+from ingest.writers import DERIVED
+
+
+def key_sql(feed: Feed) -> str:
+    """SQL for a row's natural key (a text) from the normalised columns."""
+    return "concat_ws('|', " + ", ".join(f"coalesce(CAST(\"{k}\" AS VARCHAR), '')" for k in feed.key) + ")"
+
+
+def fields_sql(feed: Feed) -> str:
+    """SQL for a row's other normalised values, as JSON."""
+    values = [c.name for c in feed.columns if c.name not in feed.key]
+    if not values:
+        return "'{}'"
+    return "CAST(to_json(struct_pack(" + ", ".join(f'"{v}" := "{v}"' for v in values) + ")) AS VARCHAR)"
+
+
+def match_stored(conn, feed: Feed) -> int:
+    """Reject earlier repeats of a key within the file, drop rows stored unchanged from `checked` (returned as
+    their count), and keep the stored version of every row that changes a record in temp table `superseded`."""
+    conn.execute("""UPDATE checked SET reason = 'key: repeated by line ' || d.last || ' of this file'
+                    FROM (SELECT line, max(line) OVER (PARTITION BY _key) AS last FROM checked WHERE reason = '') d
+                    WHERE checked.line = d.line AND d.line < d.last""")
+    conn.execute("""CREATE OR REPLACE TEMP TABLE stored AS
+                    SELECT c.line, r.key, c._fields = r.fields AS same, r.fields AS before_fields,
+                           r.batch_id AS before_batch_id, r.line AS before_line
+                    FROM checked c JOIN records r ON r.feed = ? AND r.key = c._key WHERE c.reason = ''""",
+                 [feed.name])
+    unchanged = conn.execute("SELECT count(*) FROM stored WHERE same").fetchone()[0]
+    if unchanged:
+        conn.execute("DELETE FROM checked WHERE line IN (SELECT line FROM stored WHERE same)")
+    conn.execute("CREATE OR REPLACE TEMP TABLE superseded AS SELECT * EXCLUDE (same) FROM stored WHERE NOT same")
+    return unchanged
+
+
+def apply_corrections(conn, feed: Feed, batch_id: int, at) -> int:
+    """For the accepted rows (`acc`) that change a stored record: log the change in `corrections`, delete the
+    rows derived from the stored version; then record every accepted row in `records`. Returns the corrections."""
+    conn.execute("DELETE FROM superseded WHERE line NOT IN (SELECT line FROM acc)")
+    corrected = conn.execute("SELECT count(*) FROM superseded").fetchone()[0]
+    if corrected:
+        values = [c.name for c in feed.columns if c.name not in feed.key]
+        changes = ", ".join(f"{{'column': '{v}', 'before': s.before_fields->>'{v}', 'after': a._fields->>'{v}'}}"
+                            for v in values)
+        conn.execute(f"""INSERT INTO corrections SELECT ?, s.key,
+                             CAST(to_json(list_filter([{changes}], lambda e: e.before IS DISTINCT FROM e.after)) AS VARCHAR),
+                             s.before_fields, s.before_batch_id, s.before_line, ?, s.line, ?
+                         FROM superseded s JOIN acc a USING (line)""", [feed.name, batch_id, at])
+        for table in dict.fromkeys(DERIVED[w] for w in feed.writes if w in DERIVED):
+            conn.execute(f"""DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM superseded s
+                             WHERE s.before_batch_id = t.batch_id AND s.before_line = t.line)""")
+        conn.execute("DELETE FROM records WHERE feed = ? AND key IN (SELECT key FROM superseded)", [feed.name])
+    conn.execute("INSERT INTO records SELECT ?, _key, _fields, ?, line FROM acc", [feed.name, batch_id])
+    return corrected

@@ -1,0 +1,155 @@
+"""Demo feed files re-sent as channel systems re-send them: other bytes, order, encoding, a larger file holding a
+stored one, one corrected cell. Records are idempotent by their natural key; a changed record is a correction."""
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from tests.demo.resent import counts, csv_rows, ingest, renamed, write_csv, write_text
+
+WEEK = "2020w12"
+
+
+@pytest.fixture
+def checkpoint_store(city_store, demo_feeds):
+    """A city store holding the demo's checkpoint list (what check files are validated against)."""
+    out, _, _ = demo_feeds
+    ingest(city_store, "checkpoint_sites", out / "checkpoints_list.csv")
+    return city_store
+
+
+def test_vehicle_checks_resent_with_crlf_add_nothing(checkpoint_store, demo_feeds, tmp_path):
+    out = demo_feeds[0]
+    original = out / f"vehicle_checks_{WEEK}.csv"
+    first = ingest(checkpoint_store, "vehicle_checks", original)
+    before = counts(checkpoint_store)
+    text = original.read_bytes().decode("utf-8")
+    again = ingest(checkpoint_store, "vehicle_checks",
+                   write_text(renamed(tmp_path, original), text.replace("\n", "\r\n"), "utf-8"))
+    assert not again.skipped                       # other bytes: not the whole-file fast path
+    assert (again.rows_read, again.accepted, again.unchanged) == (first.rows_read, first.accepted, first.accepted)
+    assert counts(checkpoint_store) == before
+
+
+def test_person_checks_resent_with_a_bom_add_no_check_and_no_arrival(checkpoint_store, demo_feeds, tmp_path):
+    out = demo_feeds[0]
+    original = out / f"person_checks_{WEEK}.csv"
+    ingest(checkpoint_store, "person_checks", original)
+    before = counts(checkpoint_store)
+    assert before["checkpoint_person_checks"] > 10_000
+    text = original.read_bytes().decode("utf-8")
+    ingest(checkpoint_store, "person_checks", write_text(renamed(tmp_path, original), text, "utf-8-sig"))
+    assert counts(checkpoint_store) == before
+
+
+def test_hotel_file_reordered_adds_no_sighting(city_store, demo_feeds, tmp_path):
+    original = demo_feeds[0] / f"hotel_{WEEK}.csv"
+    ingest(city_store, "hotel", original)
+    before = counts(city_store)
+    assert before["sightings"] > 100
+    header, rows, encoding = csv_rows(original)
+    random.Random(1).shuffle(rows)
+    ingest(city_store, "hotel", write_csv(renamed(tmp_path, original), header, rows, encoding))
+    assert counts(city_store) == before
+
+
+def test_gbk_file_resent_as_utf8_and_columns_swapped_adds_nothing(city_store, demo_feeds, tmp_path):
+    original = demo_feeds[0] / f"grid_{WEEK}.csv"
+    ingest(city_store, "grid", original)
+    before = counts(city_store)
+    header, rows, encoding = csv_rows(original)
+    assert encoding == "gbk"
+    order = list(reversed(range(len(header))))
+    swapped = renamed(tmp_path, original)
+    write_csv(swapped, [header[i] for i in order], [[r[i] for i in order] for r in rows], "utf-8")
+    ingest(city_store, "grid", swapped)
+    assert counts(city_store) == before
+
+
+def test_utf8_file_resent_in_gbk_adds_nothing(checkpoint_store, demo_feeds, tmp_path):
+    original = demo_feeds[0] / f"vehicle_checks_{WEEK}.csv"
+    ingest(checkpoint_store, "vehicle_checks", original)
+    before = counts(checkpoint_store)
+    ingest(checkpoint_store, "vehicle_checks",
+           write_text(renamed(tmp_path, original), original.read_bytes().decode("utf-8"), "gbk"))
+    assert counts(checkpoint_store) == before
+
+
+def test_a_larger_file_holding_a_stored_one_adds_only_the_new_records(checkpoint_store, city_store, demo_feeds,
+                                                                       tmp_path, boundaries):
+    out = demo_feeds[0]
+    week12, week13 = out / "person_checks_2020w12.csv", out / "person_checks_2020w13.csv"
+    ingest(checkpoint_store, "person_checks", week12)
+    h12, rows12, enc = csv_rows(week12)
+    h13, rows13, _ = csv_rows(week13)
+    assert h12 == h13
+    both = write_csv(tmp_path / "person_checks_both.csv", h12, rows12 + rows13, enc)
+    ingest(checkpoint_store, "person_checks", both)
+    merged = counts(checkpoint_store)
+
+    from ingest.reference import write_reference
+    from store.db import Store
+    clean = Store(tmp_path / "clean")
+    with clean.writer() as conn:
+        write_reference(conn, boundaries)
+    ingest(clean, "checkpoint_sites", out / "checkpoints_list.csv")
+    ingest(clean, "person_checks", week12)
+    ingest(clean, "person_checks", week13)
+    assert merged == counts(clean)
+
+
+def test_one_corrected_cell_replaces_the_value_and_keeps_the_history(checkpoint_store, demo_feeds, tmp_path):
+    original = demo_feeds[0] / f"vehicle_checks_{WEEK}.csv"
+    first = ingest(checkpoint_store, "vehicle_checks", original)
+    before = counts(checkpoint_store)
+    header, rows, encoding = csv_rows(original)
+    col = header.index("车辆类型")
+    target = next(i for i, r in enumerate(rows) if r[col] == "小型汽车" and r[header.index("乘员数")] == "1")
+    rows[target][col] = "货车"
+    plate, at = rows[target][header.index("车牌号")], rows[target][header.index("检查时间")]
+    again = ingest(checkpoint_store, "vehicle_checks", write_csv(renamed(tmp_path, original), header, rows, encoding))
+    assert (again.corrected, again.unchanged) == (1, first.accepted - 1)
+    assert counts(checkpoint_store) == {**before, "corrections": 1}
+    conn = checkpoint_store.reader()
+    stored = conn.execute("SELECT vehicle_type, batch_id FROM checkpoint_vehicle_checks WHERE plate = ?"
+                          " AND checked_at = CAST(? AS TIMESTAMP)", [plate, at]).fetchall()
+    assert stored == [("货车", again.batch_id)]
+    feed, key, changed, before_batch, batch = conn.execute(
+        "SELECT feed, key, changed, before_batch_id, batch_id FROM corrections").fetchone()
+    assert (feed, before_batch, batch) == ("vehicle_checks", first.batch_id, again.batch_id)
+    assert plate in key
+    assert json.loads(changed) == [{"column": "vehicle_type", "before": "小型汽车", "after": "货车"}]
+
+
+def test_a_corrected_hotel_stay_moves_its_sighting_without_adding_one(city_store, demo_feeds, tmp_path):
+    original = demo_feeds[0] / f"hotel_{WEEK}.csv"
+    ingest(city_store, "hotel", original)
+    before = counts(city_store)
+    header, rows, encoding = csv_rows(original)
+    target = next(i for i, r in enumerate(rows) if r[header.index("联系电话")])
+    rows[target][header.index("旅馆名称")] = rows[target][header.index("旅馆名称")] + "（更正）"
+    again = ingest(city_store, "hotel", write_csv(renamed(tmp_path, original), header, rows, encoding))
+    assert again.corrected == 1
+    assert counts(city_store) == {**before, "corrections": 1}
+    places = city_store.reader().execute("SELECT place FROM sightings WHERE batch_id = ?", [again.batch_id]).fetchall()
+    assert [p for (p,) in places] == [rows[target][header.index("旅馆名称")]]
+
+
+def test_two_rows_of_one_key_in_a_file_the_last_wins_the_earlier_is_rejected(checkpoint_store, demo_feeds,
+                                                                               tmp_path):
+    original = demo_feeds[0] / f"vehicle_checks_{WEEK}.csv"
+    header, rows, encoding = csv_rows(original)
+    rows = rows[:50]
+    changed = list(rows[10])
+    changed[header.index("乘员数")] = "7"
+    path = write_csv(tmp_path / "vehicle_checks_dup.csv", header, rows + [changed], encoding)
+    summary = ingest(checkpoint_store, "vehicle_checks", path)
+    assert (summary.rows_read, summary.accepted, summary.rejected) == (51, 50, 1)
+    conn = checkpoint_store.reader()
+    assert conn.execute("SELECT line, reason FROM rejects WHERE batch_id = ?", [summary.batch_id]).fetchall() == [
+        (12, "key: repeated by line 52 of this file")]
+    plate = rows[10][header.index("车牌号")]
+    assert conn.execute("SELECT occupants FROM checkpoint_vehicle_checks WHERE plate = ?", [plate]).fetchall() == [(7,)]
+
