@@ -199,26 +199,26 @@ def _match_candidates(conn, feed: Feed, batch_id: int) -> int:
                           WHERE c.root = candidates.root AND h.person_id = candidates.person_id)
         GROUP BY root HAVING count(*) = 1""")
     return _count(conn, f"""
-        INSERT INTO identity_review (batch_id, channel, line, person_id, candidate_person_id, score, reasons)
-        SELECT ?, ?, root, -root, person_id, score, reasons FROM candidates
+        INSERT INTO identity_review (batch_id, channel, line, person_id, candidate_person_id, score, reasons, weights)
+        SELECT ?, ?, root, -root, person_id, score, reasons, weights FROM candidates
         WHERE root NOT IN (SELECT root FROM merged) AND score >= {REVIEW} RETURNING 1""",
                   [batch_id, feed.channel], rows=True)
 
 
-def _row_records(conn, feed: Feed, lines: str = "SELECT root FROM roots") -> pd.DataFrame:
-    """One record per batch row of `lines` (by default the roots still unresolved)."""
+def _row_records(feed: Feed, lines: str = "SELECT root FROM roots") -> str:
+    """SQL: one record per batch row of `lines` (by default the roots still unresolved)."""
     address = "a.address" if feed.column("address") else "NULL"
     docs = ", ".join(f"a.doc_{d}" for d in DOC_TYPES)
-    return conn.execute(f"""
+    return f"""
         SELECT a.line AS unique_id, n.name_flat, n.name_tokens, strftime(a.id_birth_date, '%Y%m%d') AS birth,
                a.id_phone AS phone, {docs}, {address} AS address
-        FROM acc a LEFT JOIN batch_names n ON n.name = a.name WHERE a.line IN ({lines})""").df()
+        FROM acc a LEFT JOIN batch_names n ON n.name = a.name WHERE a.line IN ({lines})"""
 
 
-def _known_records(conn, blocked: str) -> pd.DataFrame:
-    """One record per known person and name form, for the persons `blocked` (a SELECT of person_id)."""
+def _known_records(blocked: str) -> str:
+    """SQL: one record per known person and name form, for the persons `blocked` (a SELECT of person_id)."""
     docs = ", ".join(f"min(doc_number) FILTER (WHERE doc_type = '{d}') AS doc_{d}" for d in DOC_TYPES)
-    return conn.execute(f"""
+    return f"""
         WITH cand AS ({blocked}),
              docs AS (SELECT person_id, {docs} FROM documents WHERE person_id IN (SELECT person_id FROM cand)
                       GROUP BY person_id)
@@ -226,14 +226,16 @@ def _known_records(conn, blocked: str) -> pd.DataFrame:
                k.name_flat, k.name_tokens, strftime(p.birth_date, '%Y%m%d') AS birth, p.phone,
                {", ".join(f"d.doc_{d}" for d in DOC_TYPES)}, p.address
         FROM persons p LEFT JOIN person_names k USING (person_id) LEFT JOIN docs d USING (person_id)
-        WHERE p.person_id IN (SELECT person_id FROM cand)""").df()
+        WHERE p.person_id IN (SELECT person_id FROM cand)"""
 
 
+# blocking: a batch record meets the known persons sharing a name form, a birth date or a phone
+BLOCKING_KEYS = ("name_flat", "name_tokens", "birth", "phone")
 BLOCKED_PERSONS = """
-    SELECT k.person_id FROM person_names k JOIN root_records r ON k.name_flat = r.name_flat
-    UNION SELECT k.person_id FROM person_names k JOIN root_records r ON k.name_tokens = r.name_tokens
-    UNION SELECT p.person_id FROM persons p JOIN root_records r ON strftime(p.birth_date, '%Y%m%d') = r.birth
-    UNION SELECT p.person_id FROM persons p JOIN root_records r ON p.phone = r.phone"""
+    SELECT k.person_id FROM person_names k JOIN link_batch r ON k.name_flat = r.name_flat
+    UNION SELECT k.person_id FROM person_names k JOIN link_batch r ON k.name_tokens = r.name_tokens
+    UNION SELECT p.person_id FROM persons p JOIN link_batch r ON strftime(p.birth_date, '%Y%m%d') = r.birth
+    UNION SELECT p.person_id FROM persons p JOIN link_batch r ON p.phone = r.phone"""
 
 
 def _model(conn, feed: Feed, batch_id: int) -> str | None:
@@ -245,8 +247,8 @@ def _model(conn, feed: Feed, batch_id: int) -> str | None:
     known = _count(conn, "SELECT count(*) FROM persons")
     if min(rows, known) < MIN_TRAIN:
         return None
-    left = _row_records(conn, feed, "SELECT line FROM acc")
-    right = _known_records(conn, f"SELECT person_id FROM persons USING SAMPLE {50 * MIN_TRAIN} ROWS")
+    left = conn.execute(_row_records(feed, "SELECT line FROM acc")).df()
+    right = conn.execute(_known_records(f"SELECT person_id FROM persons USING SAMPLE {50 * MIN_TRAIN} ROWS")).df()
     model = linkage.train(left, right)
     conn.execute("INSERT INTO identity_model VALUES (?, ?, ?, ?, ?)",
                  [dt.datetime.now(), batch_id, len(left), len(right), model])
@@ -254,25 +256,31 @@ def _model(conn, feed: Feed, batch_id: int) -> str | None:
 
 
 def _scored_candidates(conn, feed: Feed, model: str) -> None:
-    """Temp table `candidates` (root, person_id, score, reasons) from the model's match probabilities."""
-    batch = _row_records(conn, feed)
-    conn.execute("CREATE OR REPLACE TEMP TABLE root_records AS SELECT * FROM batch")
-    known = _known_records(conn, BLOCKED_PERSONS)
-    conn.execute("CREATE OR REPLACE TEMP TABLE known_records AS SELECT unique_id, person_id FROM known")
-    tf = conn.execute("""
-        WITH names AS (SELECT name_flat FROM person_names UNION ALL SELECT name_flat FROM root_records
-                       WHERE name_flat IS NOT NULL)
+    """Temp table `candidates` (root, person_id, score, reasons, weights) from the model's match probabilities,
+    computed by the model's prediction SQL on the store's connection."""
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE link_batch AS {_row_records(feed)}")
+    conn.execute(f"CREATE OR REPLACE TEMP TABLE known_persons AS {_known_records(BLOCKED_PERSONS)}")
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE name_tf AS
+        WITH names AS (SELECT name_flat FROM person_names UNION ALL
+                       SELECT name_flat FROM link_batch WHERE name_flat IS NOT NULL)
         SELECT name_flat, count(*) / (SELECT count(*) FROM names) AS tf_name_flat FROM names
-        WHERE name_flat IN (SELECT name_flat FROM root_records UNION SELECT name_flat FROM known)
-        GROUP BY name_flat""").df()
-    scored = linkage.predict(model, batch, known, tf, REVIEW)
-    weights = " || ', ' || ".join(
-        f"'{c} ' || printf('%+.1f', mw_{c})" for c in linkage.COMPARED)
+        WHERE name_flat IN (SELECT name_flat FROM link_batch UNION SELECT name_flat FROM known_persons)
+        GROUP BY name_flat""")
+    for table, source in (("link_batch", "link_batch"), ("link_known", "known_persons")):
+        conn.execute(f"""CREATE OR REPLACE TEMP TABLE {table} AS SELECT s.*, t.tf_name_flat, '{table}' AS source_dataset
+                         FROM {source} s LEFT JOIN name_tf t USING (name_flat)""")
+    conn.execute("CREATE OR REPLACE TEMP TABLE link_pairs AS " + " UNION ".join(
+        f"SELECT l.unique_id AS id_l, r.unique_id AS id_r FROM link_batch l JOIN link_known r ON l.{k} = r.{k}"
+        for k in BLOCKING_KEYS))
+    fields = ", ".join(f"'{c}': round(mw_{c}, 2)" for c in linkage.COMPARED)
+    weights = " || ', ' || ".join(f"'{c} ' || printf('%+.1f', mw_{c})" for c in linkage.COMPARED)
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
         SELECT s.unique_id_l AS root, k.person_id, max(s.match_probability) AS score,
-               arg_max({weights}, s.match_probability) AS reasons
-        FROM scored s JOIN known_records k ON k.unique_id = s.unique_id_r GROUP BY ALL""")
+               arg_max({weights}, s.match_probability) AS reasons,
+               arg_max(CAST(to_json({{{fields}}}) AS VARCHAR), s.match_probability) AS weights
+        FROM ({linkage.predict_sql(model, REVIEW)}) s JOIN link_known k ON k.unique_id = s.unique_id_r GROUP BY ALL""")
 
 
 def _exact_name_candidates(conn) -> None:
@@ -298,7 +306,7 @@ def _exact_name_candidates(conn) -> None:
                            JOIN documents d ON d.doc_type = x.doc_type AND d.person_id = q.person_id
                            WHERE c.root = q.root AND d.doc_number <> x.doc_number) AS contradicted
             FROM pairs q JOIN roots r USING (root) JOIN persons p USING (person_id))
-        SELECT root, person_id, score, reasons FROM scored WHERE NOT contradicted""")
+        SELECT root, person_id, score, reasons, NULL AS weights FROM scored WHERE NOT contradicted""")
 
 
 def _count(conn, sql: str, params=None, rows: bool = False) -> int:
