@@ -25,6 +25,7 @@ ROLES = ("police", "analyst")
 PAIR_COLUMNS = ("score", "name_a", "name_b", "channel", "status")
 MERGE_COLUMNS = ("merge_id", "name", "merged_at", "merged_by")
 SIDES = ("a", "b")
+ONE_ROW = {"rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True}}
 # the rows of a pair's card: the field shown and the model's comparison its weight belongs to
 FIELDS = (("name", "name"), ("sex", None), ("birth", "birth"), ("resident_id", "document"), ("docs", "document"),
           ("phone", "phone"), ("community", "address"), ("channel", None))
@@ -138,7 +139,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         html.Div([
             section(t("identity.pairs", lang), html.Div(id="id-count", className="muted"),
                     grid("id-pairs", [column(c, lang) for c in PAIR_COLUMNS], getRowId="params.data.key",
-                         style={"height": "46vh"}, dashGridOptions={"rowSelection": {"mode": "singleRow"}})),
+                         style={"height": "46vh"}, dashGridOptions=ONE_ROW)),
             section(t("identity.pair", lang), html.Div(t("identity.pick", lang), id="id-card", className="muted"),
                     html.Div([html.Button(t(f"identity.action.{d}", lang), id=f"id-{d}", className="button small")
                               for d in decisions.STATUS], className="buttons"),
@@ -146,7 +147,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         ], className="row"),
         section(t("identity.merges", lang),
                 grid("id-merges", [column(c, lang) for c in MERGE_COLUMNS], getRowId="params.data.merge_id",
-                     style={"height": "30vh"}, dashGridOptions={"rowSelection": {"mode": "singleRow"}}),
+                     style={"height": "30vh"}, dashGridOptions=ONE_ROW),
                 html.Button(t("identity.action.split", lang), id="id-split", className="button small"),
                 html.Div(id="id-split-status", className="muted")),
     ])
