@@ -26,7 +26,7 @@ from ingest.validate import DOC_PATTERNS
 
 DOC_TYPES = tuple(DOC_PATTERNS)
 MERGE = 0.9           # match probability from which one candidate is merged
-REVIEW = 0.05         # ... from which a candidate pair is put to a person
+REVIEW = 0.002        # ... from which a candidate pair is put to a person (bench/bench_identity.py)
 STRONG = 0.8          # without a model: name + birth date, or name + phone
 MIN_TRAIN = 1000      # records needed on each side to estimate a model
 
@@ -211,6 +211,7 @@ def _row_records(feed: Feed, lines: str = "SELECT root FROM roots") -> str:
     docs = ", ".join(f"a.doc_{d}" for d in DOC_TYPES)
     return f"""
         SELECT a.line AS unique_id, n.name_flat, n.name_tokens, strftime(a.id_birth_date, '%Y%m%d') AS birth,
+               a.id_birth_date AS birth_date,
                a.id_phone AS phone, {docs}, {address} AS address
         FROM acc a LEFT JOIN batch_names n ON n.name = a.name WHERE a.line IN ({lines})"""
 
@@ -234,7 +235,7 @@ BLOCKING_KEYS = ("name_flat", "name_tokens", "birth", "phone")
 BLOCKED_PERSONS = """
     SELECT k.person_id FROM person_names k JOIN link_batch r ON k.name_flat = r.name_flat
     UNION SELECT k.person_id FROM person_names k JOIN link_batch r ON k.name_tokens = r.name_tokens
-    UNION SELECT p.person_id FROM persons p JOIN link_batch r ON strftime(p.birth_date, '%Y%m%d') = r.birth
+    UNION SELECT p.person_id FROM persons p JOIN link_batch r ON p.birth_date = r.birth_date
     UNION SELECT p.person_id FROM persons p JOIN link_batch r ON p.phone = r.phone"""
 
 

@@ -82,7 +82,7 @@ def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = 1) -> str:
     linker = _linker(left, right, settings)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("name_flat", "birth")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=seed)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=seed)
     for rule in (block_on("birth"), block_on("name_flat")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     return json.dumps(linker.misc.save_model_to_json())

@@ -2,6 +2,7 @@
 spacing or order. 张三, ZHANG SAN, zhang san and SAN ZHANG share `flat` or `tokens`."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -11,6 +12,7 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 NOT_LETTER = re.compile(r"[^A-Z ]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)       # names recur across batches; pinyin is the costly part
 def name_keys(name: str | None) -> tuple[str | None, str | None]:
     """(flat, tokens): letters in written order without spaces, and the words sorted, space-joined."""
     if not name:
