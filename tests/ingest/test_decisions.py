@@ -3,11 +3,8 @@ the review queue is listed by the query layer within a police officer's jurisdic
 import pytest
 
 from ingest import decisions
-from ingest.channels import feed_named
-from ingest.run import ingest_files
 from queries.runner import Forbidden, Scope, run
-from tests.ids import resident_id
-from tests.ingest.test_identity import abroad_row
+from tests.ingest.test_identity import shared_passport
 
 PERSON_TABLES = ("persons", "person_names", "identity_review")   # the identity's own
 
@@ -15,13 +12,7 @@ PERSON_TABLES = ("persons", "person_names", "identity_review")   # the identity'
 @pytest.fixture
 def review_store(city_store, tmp_path):
     """A store with one review pair: a passport re-used under another name and birth date (two persons)."""
-    first, second = tmp_path / "abroad_1.jsonl", tmp_path / "abroad_2.jsonl"
-    first.write_text(abroad_row("陈小明", resident_id("450403", "19900101", 11), "E12345679") + "\n", encoding="utf-8")
-    second.write_text(abroad_row("王大力", resident_id("450403", "19651230", 22), "E12345679",
-                                 exit_date="2020-02-03") + "\n", encoding="utf-8")
-    _, errors = ingest_files(city_store, [(feed_named("abroad"), first), (feed_named("abroad"), second)],
-                             show_progress=False)
-    assert errors == []
+    shared_passport(city_store, tmp_path)
     return city_store
 
 

@@ -26,14 +26,20 @@ def entries_file(path, rows):
     return path
 
 
-def test_a_shared_document_with_another_name_and_birth_date_goes_to_review(city_store, tmp_path):
-    first, second = tmp_path / "abroad_1.jsonl", tmp_path / "abroad_2.jsonl"
+def shared_passport(store, folder):
+    """Ingest two departures on one passport under another name and birth date; returns the summaries."""
+    first, second = folder / "abroad_1.jsonl", folder / "abroad_2.jsonl"
     first.write_text(abroad_row("陈小明", resident_id("450403", "19900101", 11), "E12345679") + "\n", encoding="utf-8")
     second.write_text(abroad_row("王大力", resident_id("450403", "19651230", 22), "E12345679",
-                                   exit_date="2020-02-03") + "\n", encoding="utf-8")
-    summaries, errors = ingest_files(city_store, [(feed_named("abroad"), first), (feed_named("abroad"), second)],
+                                 exit_date="2020-02-03") + "\n", encoding="utf-8")
+    summaries, errors = ingest_files(store, [(feed_named("abroad"), first), (feed_named("abroad"), second)],
                                      show_progress=False)
     assert errors == []
+    return summaries
+
+
+def test_a_shared_document_with_another_name_and_birth_date_goes_to_review(city_store, tmp_path):
+    summaries = shared_passport(city_store, tmp_path)
     assert summaries[1].persons_new == 1 and summaries[1].persons_matched == 0 and summaries[1].review_pairs == 1
     reader = city_store.reader()
     assert reader.execute("SELECT count(DISTINCT person_id) FROM abroad").fetchone()[0] == 2
