@@ -56,7 +56,25 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS identity_review (
     batch_id BIGINT NOT NULL, channel VARCHAR NOT NULL, line BIGINT NOT NULL,
     person_id BIGINT NOT NULL, candidate_person_id BIGINT NOT NULL, score DOUBLE NOT NULL,
-    reasons VARCHAR NOT NULL, status VARCHAR NOT NULL DEFAULT 'open');
+    reasons VARCHAR NOT NULL, status VARCHAR NOT NULL DEFAULT 'open', -- open, deferred, merged, apart, split
+    weights VARCHAR); -- JSON {field: match weight} of the model's score (NULL when no model scored the pair)
+-- a pair merged on review (the person merged away lives on in the rows listed, so that a split can undo it)
+CREATE TABLE IF NOT EXISTS person_merges (
+    merge_id BIGINT PRIMARY KEY, kept_person_id BIGINT NOT NULL, merged_person_id BIGINT NOT NULL,
+    batch_id BIGINT NOT NULL, line BIGINT NOT NULL, -- the review pair's
+    merged_person VARCHAR NOT NULL, -- JSON of the merged person's `persons` row
+    merged_at TIMESTAMP NOT NULL, merged_by VARCHAR NOT NULL, split_at TIMESTAMP, split_by VARCHAR);
+-- the rows a merge moved from the merged person to the kept one: table and the row's key there
+CREATE TABLE IF NOT EXISTS person_merge_rows (
+    merge_id BIGINT NOT NULL, table_name VARCHAR NOT NULL, row_key VARCHAR NOT NULL);
+-- every comparable form of a name a person was seen with (ingest/names.py: pinyin, case, spacing, order)
+CREATE TABLE IF NOT EXISTS person_names (
+    person_id BIGINT NOT NULL, name_flat VARCHAR NOT NULL, name_tokens VARCHAR NOT NULL,
+    PRIMARY KEY (person_id, name_flat));
+-- the probabilistic identity model (Splink's JSON: m and u per comparison level, estimated by EM from the data)
+CREATE TABLE IF NOT EXISTS identity_model (
+    trained_at TIMESTAMP NOT NULL, batch_id BIGINT NOT NULL, batch_records BIGINT NOT NULL,
+    known_records BIGINT NOT NULL, model_json VARCHAR NOT NULL);
 
 -- ---------------------------------------------------------------- every channel row about a person
 CREATE TABLE IF NOT EXISTS sightings (
