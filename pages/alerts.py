@@ -148,7 +148,7 @@ def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str, bat
     """The plan card of one person (and of the batch they arrived with, from the batches of the scope
     `batches`, default `scope`) for `scope` as of `as_of`; the neighbourhood drill-down shows it beside the
     person card."""
-    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
+    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines(), ctx.transfers.moved())
     batch = None
     if plan and plan.get("batch_id"):
         period = plans.batch_plans(ctx.query, batches or scope, ctx.period().end)
