@@ -57,7 +57,8 @@ def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client,
                              {"al-grid.selectedRows": everyone[:2], "al-assignee.value": "me",
                               "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-assign.n_clicks"]).outputs
-    assert "outside the user's scope" in reply["al-status.children"]
+    assert t("alerts.why.scope") in reply["al-status.children"]                 # in the UI's language
+    assert "outside" not in reply["al-status.children"]
 
 
 def test_analysts_may_look_but_not_act(loop_client):
