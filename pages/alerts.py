@@ -123,7 +123,11 @@ def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
     def when(v):
         return "—" if v is None else str(v)[:16]
 
+    home = " · ".join(x for x in (plan.get("home_district"), plan.get("home_township"), plan.get("community")) if x)
+    now = " · ".join(x for x in (plan.get("current_place"), plan.get("current_district")) if x)
     facts = [
+        (t("plan.home", lang), home or "—"),
+        (t("plan.now", lang), now or t("relation.home", lang)),
         (t("plan.entry", lang), " · ".join(x for x in (when(plan["entry_date"])[:10], plan["port"], plan["country"])
                                            if x and x != "—") or "—"),
         (t("plan.arrival", lang), " · ".join(x for x in (when(plan["arrived_at"]), plan["arrival_place"],
