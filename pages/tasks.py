@@ -47,6 +47,16 @@ def counts_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> html.Table:
     return html.Table([html.Thead(head), html.Tbody(rows)], className="counts-table", id="tk-counts-table")
 
 
+def overview_panel(ctx, scope, lang: str) -> html.Section:
+    """The police overview's worklist counts as of the latest day, each kind a link to the tasks page."""
+    as_of = ctx.period().latest
+    found = worklists.counts(tasks(ctx, scope, as_of), as_of)
+    items = [html.A([html.Strong(f"{c['total']:,}", className="num"), " ", t(f"tasks.kind.{k}", lang),
+                     html.Span(f" · {t('tasks.overdue', lang)} {c['overdue']:,}", className="muted")],
+                    href=PATH, id=f"ov-task-{k}", className="task-count") for k, c in found.items()]
+    return section(t("tasks.counts", lang), html.Div(items, className="task-counts"), id="ov-tasks")
+
+
 def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     out["kind"] = [t(f"tasks.kind.{k}", lang) for k in out["kind"]]

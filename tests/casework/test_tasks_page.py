@@ -70,3 +70,13 @@ def test_items_counts_assignment_and_a_transfer_accepted(app, app_config):
         assert [r["status"] for r in show(client)["tk-transfers.rowData"]] == [t("transfer.status.accepted")]
     assert pick[0]["task_id"] in {r["task_id"] for r in show(changzhou)["tk-grid.rowData"]}   # now theirs (万秀 keeps
     # the person as a guest while the hotel is there)
+
+
+def test_the_police_overview_counts_the_worklists_in_both_languages(app, app_config):
+    client = police(app, app_config, "450403")
+    for lang in ("zh", "en"):
+        client.visit(f"/?lang={lang}")
+        page = str(client.call("page.children", {"url.pathname": "/", "url.search": f"?lang={lang}"}).outputs)
+        assert "ov-tasks" in page and "ov-task-release" in page and t("tasks.kind.not_contacted", lang) in page
+        tasks = str(client.call("page.children", {"url.pathname": "/tasks", "url.search": f"?lang={lang}"}).outputs)
+        assert t("transfer.title", lang) in tasks and t("tasks.list", lang) in tasks
