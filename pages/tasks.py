@@ -157,9 +157,9 @@ def register(app, ctx) -> None:
         person_id = int(row["person_id"])
         session.audit(ctx.state, "person.view", str(person_id), {"task": row["task_id"]})
         steps = [html.Li(" · ".join((dt.datetime.fromtimestamp(s["at"]).strftime("%Y-%m-%d %H:%M"),
-                                     t("transfer.action." + s["action"], lang),
+                                     label_or_code("transfer.action", s["action"], lang),
                                      f"{s['from_district']} → {s['to_district']}",
-                                     t("transfer.reason." + s["reason"], lang), s["username"])))
+                                     label_or_code("transfer.reason", s["reason"], lang), s["username"])))
                  for s in ctx.transfers.history(person_id)]
         return [alerts_page.person_plan_panel(ctx, scope, person_id, as_of, lang),
                 html.H4(t("transfer.history", lang)),
