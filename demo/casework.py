@@ -1,8 +1,9 @@
 """The demo's police work: what officers did about the alerts, written once into the application's state when
 the app first serves the demo city, through the alert workflow (loop/workflow.py) like any officer's steps.
 
-Return alerts of people who went into quarantine were assigned, acknowledged and closed the evening of the day the
-quarantine began (reason: in quarantine / home monitoring), except about one in ten, still open and overdue; fevers
+Return alerts of people who went into quarantine (or, before quarantine was required, under a service measure)
+were assigned, acknowledged and closed the evening of the day it began (reason: in quarantine / home monitoring),
+except about one in ten, still open and overdue; fevers
 were assigned and acknowledged (under medical watch); missed arrivals and reports stay open for the worklists.
 """
 from __future__ import annotations
@@ -24,8 +25,13 @@ def simulate(store, state) -> int:
     conn = store.reader()
     as_of = conn.execute("SELECT CAST(max(data_to) AS DATE) FROM batches").fetchone()[0]
     found = alerts.collect(alerts.runner(conn), Scope.whole_city(), as_of)
-    started = conn.execute("""SELECT person_id, min(start_at) AS start_at, arg_min(kind, start_at) AS quarantine_kind
-                              FROM quarantines GROUP BY person_id""").df()
+    started = conn.execute("""SELECT person_id, min(start_at) AS start_at,
+                                     arg_min(kind, start_at) AS quarantine_kind
+                              FROM quarantines GROUP BY person_id
+                              UNION ALL BY NAME
+                              SELECT person_id, min(started_at) AS start_at, 'home' AS quarantine_kind
+                              FROM service_measures WHERE person_id NOT IN (SELECT person_id FROM quarantines)
+                              GROUP BY person_id""").df()
     returns = found[found["kind"] == "return"].merge(started, on="person_id")
     returns = returns[pd.to_datetime(returns["start_at"]) >= pd.to_datetime(returns["raised_at"]).dt.normalize()]
     kept_open = returns["person_id"] % 10 == 3

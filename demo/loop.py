@@ -224,8 +224,9 @@ def temperatures(rng, t: pd.DataFrame) -> pd.DataFrame:
 
 def _incidents(g: pd.DataFrame, at: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which readings are fevers and which were never sent (masks over the readings), chosen from the person's key
-    (no random draw: the other feeds stay as they were; never a story's person): about one in 40 people in quarantine has a fever on the
-    afternoon of day 3 (transient: no case follows), and about one in 25 of those at home sends nothing on day 5."""
+    (no random draw: the other feeds stay as they were; never a story's person): about one in 40 people in
+    quarantine has a fever on the afternoon of day 3 (transient: no case follows), and about one in 25 of those at
+    home sends nothing on day 5."""
     key = np.where(g["story"].fillna("").eq(""), g["key"].to_numpy(), -1)
     day = (at.astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
     afternoon = at.astype("datetime64[h]").astype(np.int64) % 24 >= 12
