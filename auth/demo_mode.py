@@ -27,9 +27,12 @@ def is_demo(store) -> bool:
 
 
 def apply(store, state) -> bool:
-    """Enable the demo accounts on the demo city, disable them on any other store; whether they are enabled."""
+    """Enable the demo accounts on the demo city (and write its police work once: demo/casework.py), disable them
+    on any other store; whether they are enabled."""
     if is_demo(store):
+        from demo.casework import simulate
         demo.enable(state)
+        simulate(store, state)
         return True
     demo.disable(state)
     return False

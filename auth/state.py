@@ -82,5 +82,9 @@ class State:
             raise
         conn.execute("COMMIT")
 
+    def define(self, script: str) -> None:
+        """Run a module's own CREATE ... IF NOT EXISTS script (tables kept beside the core ones)."""
+        self._conn().executescript(script)
+
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()

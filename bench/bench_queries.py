@@ -72,12 +72,13 @@ def calls(conn) -> list[tuple[str, str, dict]]:
         ("risk inputs", "risk_inputs", {"as_of": as_of, "days": RiskModel.configured().days, "fever": rules.fever_celsius}),
         ("risk cases", "risk_cases", {"as_of": as_of}),
         ("transfer batches", "plans_batches", {"as_of": as_of}),
-        ("person plan", "plans_person", {"person": person, "as_of": as_of, "reveal": False, **rules.params()}),
-        ("person journey (drill-down)", "person_journey", {"person": person, "as_of": as_of}),
+        ("person plan", "plans_person", {"person": person, "as_of": as_of, "reveal": False, "moved": "[]",
+                                          **rules.params()}),
+        ("person journey (drill-down)", "person_journey", {"person": person, "as_of": as_of, "moved": "[]"}),
         ("person fields (unmask)", "person_fields", {"person": person}),
         ("people grid, everyone", "loop_people", {
             "as_of": as_of, "since": period.start, "population": None, "community": None, "doc_type": None,
-            "country": None, "channel": None, "reveal": False, "sort_col": None, "sort_desc": False}),
+            "country": None, "channel": None, "reveal": False, "sort_col": None, "sort_desc": False, "moved": "[]"}),
         ("export filter options", "filter_options", {}),
         ("quarantine occupancy", "quarantine_occupancy", {"start": period.start, "end": period.end}),
         ("quarantine release calendar", "quarantine_calendar", {

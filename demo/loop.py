@@ -194,7 +194,8 @@ def checkins(rng, t: pd.DataFrame, city: City, names: dict[str, str]) -> pd.Data
 
 
 def temperatures(rng, t: pd.DataFrame) -> pd.DataFrame:
-    """A reading at check-in, then two a day until release (all normal: 零境外输入病例)."""
+    """A reading at check-in, then two a day until release: normal but for a few transient fevers and days
+    without a report at home (`_incidents`; 零境外输入病例: no case follows)."""
     p = t[t["measure"].isin(["hotel", "home"])]
     start = p["m_at"].to_numpy("datetime64[s]")
     slots = 31
@@ -210,11 +211,28 @@ def temperatures(rng, t: pd.DataFrame) -> pd.DataFrame:
     rows, at = rows[keep], at[keep]
     g = p.iloc[rows]
     travel = (g["cls"] == "X").to_numpy() | ((rng.random(len(g)) < 0.05) & (g["cls"] == "A").to_numpy())
+    temperature = np.round(np.clip(rng.normal(36.5, 0.2, len(g)), 35.9, 37.2), 1)
+    fever, missed = _incidents(g, at, start[rows])
+    temperature[fever] = np.round(37.5 + (g["key"].to_numpy()[fever] % 8) / 10, 1)
+    keep = ~missed
     return pd.DataFrame({
         "_key": g["key"].to_numpy(), "_t": at,
         "doc_number": np.where(travel, g["doc_no"].to_numpy(), g["rid"].to_numpy()), "name": g["name"].to_numpy(),
-        "checked_at": at, "temperature": np.round(np.clip(rng.normal(36.5, 0.2, len(g)), 35.9, 37.2), 1),
-        "symptoms": "无"})
+        "checked_at": at, "temperature": temperature,
+        "symptoms": np.where(fever, "发热", "无")})[keep]
+
+
+def _incidents(g: pd.DataFrame, at: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which readings are fevers and which were never sent (masks over the readings), chosen from the person's key
+    (no random draw: the other feeds stay as they were; never a story's person): about one in 40 people in
+    quarantine has a fever on the afternoon of day 3 (transient: no case follows), and about one in 25 of those at
+    home sends nothing on day 5."""
+    key = np.where(g["story"].fillna("").eq(""), g["key"].to_numpy(), -1)
+    day = (at.astype("datetime64[D]") - start.astype("datetime64[D]")).astype(np.int64)
+    afternoon = at.astype("datetime64[h]").astype(np.int64) % 24 >= 12
+    fever = (key % 40 == 7) & (day == 3) & afternoon
+    missed = (key % 25 == 3) & (g["measure"] == "home").to_numpy() & (day == 5)
+    return fever, missed
 
 
 def releases(rng, t: pd.DataFrame) -> pd.DataFrame:

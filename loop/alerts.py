@@ -15,8 +15,10 @@ from loop import workflow
 from loop.deadlines import Deadlines
 
 KINDS = ("return", "leak_arrival", "leak_quarantine", "leak_release", "leak_temperature", "fever")
-COLUMNS = ("alert_id", "kind", "person_id", "name", "raised_at", "channel", "detail", "community_code",
-           "township_code", "district_code", "community", "lon", "lat")
+PLACE = ("community_code", "township_code", "district_code", "community", "lon", "lat")
+# raised_at: when what the alert is about happened (a return: the arrival; a leak: the deadline; a fever: the
+# reading); reported_at: when a channel's report raised it (a return alert's first report)
+COLUMNS = ("alert_id", "kind", "person_id", "name", "raised_at", "reported_at", "channel", "detail", *PLACE)
 
 
 def runner(conn):
@@ -46,22 +48,25 @@ def collect(query, scope, as_of: dt.date, deadlines: Deadlines | None = None) ->
     hot = fevers(query, scope, as_of, deadlines)
     parts = [
         pd.DataFrame({"alert_id": returns["alert_id"], "kind": "return", "person_id": returns["person_id"],
-                      "name": returns["name"], "raised_at": returns["raised_at"], "channel": returns["channel"],
+                      "name": returns["name"], "raised_at": returns["event_at"], "reported_at": returns["raised_at"],
+                      "channel": returns["channel"],
                       "detail": [" · ".join(str(v) for v in (p, c) if isinstance(v, str) and v)
                                  for p, c in zip(returns["place"], returns["country"])]}
-                     | {c: returns[c] for c in COLUMNS[7:]}),
+                     | {c: returns[c] for c in PLACE}),
         pd.DataFrame({"alert_id": found["leak_id"], "kind": "leak_" + found["stage"], "person_id": found["person_id"],
-                      "name": found["name"], "raised_at": found["due_at"], "channel": None,
-                      "detail": found["detail"]} | {c: found[c] for c in COLUMNS[7:]}),
+                      "name": found["name"], "raised_at": found["due_at"], "reported_at": found["due_at"],
+                      "channel": None, "detail": found["detail"]} | {c: found[c] for c in PLACE}),
         pd.DataFrame({"alert_id": hot["alert_id"], "kind": "fever", "person_id": hot["person_id"],
-                      "name": hot["name"], "raised_at": hot["checked_at"], "channel": "quarantine",
-                      "detail": [f"{t:.1f} °C" for t in hot["temperature"]]} | {c: hot[c] for c in COLUMNS[7:]}),
+                      "name": hot["name"], "raised_at": hot["checked_at"], "reported_at": hot["checked_at"],
+                      "channel": "quarantine",
+                      "detail": [f"{t:.1f} °C" for t in hot["temperature"]]} | {c: hot[c] for c in PLACE}),
     ]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
     frame = pd.concat(parts, ignore_index=True)
     frame["raised_at"] = pd.to_datetime(frame["raised_at"])
+    frame["reported_at"] = pd.to_datetime(frame["reported_at"])
     return frame.sort_values(["raised_at", "alert_id"], ignore_index=True)[list(COLUMNS)]
 
 

@@ -23,10 +23,12 @@ def batches_as_of(batches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
                                              for started in rows["quarantine_started"]], dtype=np.int64))
 
 
-def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines | None = None) -> dict | None:
-    """queries/plans_person.sql: the person's plan as a dict, or None when the person is outside the scope."""
+def person_plan(query, scope, person_id: int, as_of: dt.date, deadlines: Deadlines | None = None,
+                moved: str = "[]") -> dict | None:
+    """queries/plans_person.sql: the person's plan as a dict, or None when the person is outside the scope
+    (`moved`: the accepted transfers, loop.transfers.Transfers.moved)."""
     deadlines = deadlines or Deadlines.from_env()
-    rows = query("plans_person", scope, person=int(person_id), as_of=as_of, **deadlines.params())
+    rows = query("plans_person", scope, person=int(person_id), as_of=as_of, moved=moved, **deadlines.params())
     if rows.empty:
         return None
     row = rows.iloc[0]

@@ -33,13 +33,17 @@ MAX_NOTE = 500
 
 
 class WorkflowError(ValueError):
-    """A step refused: the message says why."""
+    """A step refused: the message says why; `code` names it for the UI (`alerts.error.<code>`)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass
 class Outcome:
     done: list[str] = field(default_factory=list)
-    refused: dict[str, str] = field(default_factory=dict)     # alert id -> why
+    refused: dict[str, str] = field(default_factory=dict)     # alert id -> why: 'scope' or 'from_<state>'
 
 
 def states(state: State, alert_ids=None) -> dict[str, dict]:
@@ -79,11 +83,11 @@ def history(state: State, alert_id: str) -> list[dict]:
 
 def _check(action: str, assignee: str | None, reason: str | None) -> None:
     if action not in TRANSITIONS:
-        raise WorkflowError(f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
+        raise WorkflowError("action", f"unknown action {action!r}; actions: {', '.join(ACTIONS)}")
     if action == "assign" and not (assignee or "").strip():
-        raise WorkflowError("assign needs an assignee")
+        raise WorkflowError("assignee", "assign needs an assignee")
     if action == "close" and reason not in CLOSE_REASONS:
-        raise WorkflowError(f"close needs a reason code: {', '.join(CLOSE_REASONS)}")
+        raise WorkflowError("reason", f"close needs a reason code: {', '.join(CLOSE_REASONS)}")
 
 
 def act(state: State, username: str, alert_ids, action: str, assignee: str | None = None,
@@ -106,12 +110,12 @@ def act(state: State, username: str, alert_ids, action: str, assignee: str | Non
             from_state = row["to_state"] if row else "open"
             detail = {"from": from_state, "to": to_state, "assignee": assignee, "reason": reason}
             if visible is not None and alert_id not in visible:
-                why = "outside the user's scope"
+                why = "scope"                              # outside the user's scope
                 outcome.refused[alert_id] = why
                 audit.record(conn, username, f"alert.{action}", alert_id, {"why": why}, outcome="refused")
                 continue
             if from_state not in allowed_from:
-                why = f"cannot {action} an alert that is {from_state}"
+                why = f"from_{from_state}"                 # not allowed from the alert's state
                 outcome.refused[alert_id] = why
                 audit.record(conn, username, f"alert.{action}", alert_id, {**detail, "why": why}, outcome="refused")
                 continue

@@ -27,7 +27,8 @@ from pages.people import records
 
 PATH, NAME, NAV = "/alerts", "alerts", "nav.alerts"
 ROLES = ("police", "analyst")
-GRID_COLUMNS = ("kind", "state", "name", "community", "raised_at", "age_days", "detail", "assignee", "alert_id")
+GRID_COLUMNS = ("kind", "state", "name", "community", "raised_at", "reported_at", "age_days", "detail", "assignee",
+                "alert_id")
 ACTING_ROLES = ("police",)                 # analysts see alerts (masked) but do not act on them
 MAP_LAYERS = ("alerts", "risk", "cases_imported", "cases_local")
 OPEN_STATES = ["open", "assigned", "acknowledged"]          # what the list shows at first
@@ -88,12 +89,22 @@ def readable(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = frame.copy()
     out["kind"] = [label_or_code("alerts.kind", k, lang) for k in out["kind"]]
     out["state"] = [label_or_code("alerts.state", s, lang) for s in out["state"]]
-    out["raised_at"] = pd.to_datetime(out["raised_at"]).dt.strftime("%Y-%m-%d %H:%M")
+    for col in [c for c in ("raised_at", "reported_at") if c in out]:
+        out[col] = pd.to_datetime(out[col]).dt.strftime("%Y-%m-%d %H:%M")
     out["detail"] = out["detail"].astype(object).where(out["detail"].notna(), "")
     return out
 
 
 # ------------------------------------------------------------------------------------------ components
+def outcome_message(outcome: workflow.Outcome, lang: str) -> str:
+    """How many steps were taken and, for those refused, why — in the UI's language."""
+    message = [t("alerts.done", lang, n=len(outcome.done))]
+    if outcome.refused:
+        message.append(t("alerts.refused", lang, n=len(outcome.refused),
+                         why="; ".join(t(f"alerts.why.{w}", lang) for w in sorted(set(outcome.refused.values())))))
+    return " ".join(message)
+
+
 def counts_table(frame: pd.DataFrame, lang: str) -> html.Table:
     table = alerts.counts(frame)
     head = [html.Th("")] + [html.Th(t(f"alerts.age.{c}", lang)) for c in table.columns]
@@ -112,7 +123,11 @@ def plan_card(plan: dict | None, batch: dict | None, lang: str) -> html.Div:
     def when(v):
         return "—" if v is None else str(v)[:16]
 
+    home = " · ".join(x for x in (plan.get("home_district"), plan.get("home_township"), plan.get("community")) if x)
+    now = " · ".join(x for x in (plan.get("current_place"), plan.get("current_district")) if x)
     facts = [
+        (t("plan.home", lang), home or "—"),
+        (t("plan.now", lang), now or t("relation.home", lang)),
         (t("plan.entry", lang), " · ".join(x for x in (when(plan["entry_date"])[:10], plan["port"], plan["country"])
                                            if x and x != "—") or "—"),
         (t("plan.arrival", lang), " · ".join(x for x in (when(plan["arrived_at"]), plan["arrival_place"],
@@ -148,7 +163,7 @@ def person_plan_panel(ctx, scope, person_id: int, as_of: dt.date, lang: str, bat
     """The plan card of one person (and of the batch they arrived with, from the batches of the scope
     `batches`, default `scope`) for `scope` as of `as_of`; the neighbourhood drill-down shows it beside the
     person card."""
-    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines())
+    plan = plans.person_plan(ctx.query, scope, int(person_id), as_of, loop_map.deadlines(), ctx.transfers.moved())
     batch = None
     if plan and plan.get("batch_id"):
         period = plans.batch_plans(ctx.query, batches or scope, ctx.period().end)
@@ -313,12 +328,8 @@ def register(app, ctx) -> None:
             outcome = workflow.act(ctx.state, session.author(), ids, action, assignee=assignee,
                                    reason=reason, note=note, visible=visible)
         except workflow.WorkflowError as exc:
-            return str(exc), dash.no_update
-        message = [t("alerts.done", lang, n=len(outcome.done))]
-        if outcome.refused:
-            message.append(t("alerts.refused", lang, n=len(outcome.refused),
-                             why="; ".join(sorted(set(outcome.refused.values())))))
-        return " ".join(message), (version or 0) + 1
+            return t(f"alerts.error.{exc.code}", lang), dash.no_update
+        return outcome_message(outcome, lang), (version or 0) + 1
 
     @app.callback(Output("al-plan", "children"), Output("al-history", "children"),
                   Input("al-grid", "selectedRows"), Input("al-version", "data"), State("al-date", "date"))

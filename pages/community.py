@@ -229,7 +229,7 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
     caller = replace(session.current_scope(), reveal_person=None)      # per-snapshot frames: the caller's, warm
     with ThreadPoolExecutor(1, thread_name_prefix="person-plan") as beside:   # the plan, beside the journey
         plan = beside.submit(alerts.person_plan_panel, ctx, scope, person_id, as_of, lang, batches=caller)
-        journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of)
+        journey = ctx.query("person_journey", scope, person=person_id, as_of=as_of, moved=ctx.transfers.moved())
         found = alerts.scoped_alerts(ctx, caller, as_of)
         mine = found[found["person_id"] == person_id]
         listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "

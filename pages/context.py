@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from auth.state import State
+from loop.transfers import Transfers
 from pages.notes import NoteBook
 from queries.dashboard import metric_query
 from queries.figures import DAILY_FIGURES, headline
@@ -161,12 +162,14 @@ class AppContext:
     notes: NoteBook
     cache: QueryCache
     people_cache: QueryCache
+    transfers: Transfers
     warmup: Warmup | None = None                    # set by the app factory
 
     @classmethod
     def create(cls, store: Store, config: AppConfig) -> AppContext:
         state = State(config.state_path or store.root.parent / "app.sqlite")
-        return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16))
+        return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16),
+                   Transfers(state))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
         """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask where the

@@ -23,7 +23,8 @@ CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "comm
 
 # The overview replays the loop day by day, so it never runs the loop queries once per day: it runs them once,
 # as of the period's last day (queries/period.py), and keeps with each alert the first as-of day whose alerts include it. Return
-# alerts and fevers count from the day raised; a leak from the day its deadline passes: the day of `due_at` for
+# alerts and fevers count from the day reported (a return alert's time is its event's, which may come earlier); a
+# leak from the day its deadline passes: the day of `due_at` for
 # a deadline to be met before it (arrival, quarantine: queries/leaks_as_of.sql keeps `due_at < as_of + 1`), the
 # day before a midnight deadline to be met by it (release, a day's temperature report: `due_at <= as_of + 1`).
 BY_MIDNIGHT = ("leak_release", "leak_temperature")
@@ -47,7 +48,7 @@ def period_alerts(ctx, scope) -> pd.DataFrame:
         frame = alerts.collect(ctx.query, scope, period.end, found)
         raised = pd.to_datetime(frame["raised_at"])
         early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
-        shown = ((raised - early).dt.normalize() - pd.Timestamp(EPOCH)).dt.days
+        shown = ((pd.to_datetime(frame["reported_at"]) - early).dt.normalize() - pd.Timestamp(EPOCH)).dt.days
         frame = frame.assign(raised_at=raised, shown_day=shown.clip(lower=day_index(period.start)).astype("int64"))
         return frame.sort_values(["shown_day", "raised_at", "alert_id"], ignore_index=True)
     return ctx.cache.get(("loop.period_alerts", scope, found), compute)

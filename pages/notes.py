@@ -37,6 +37,11 @@ class NoteBook:
         return [_note(*row) for row in rows]
 
 
+    def contacted(self) -> set[int]:
+        """The people with a contact note."""
+        return {r["person_id"] for r in self.state.query("SELECT DISTINCT person_id FROM notes WHERE kind = 'contact'")}
+
+
 def _note(at: float, author: str, person_id: int, kind: str, text: str) -> dict:
     return {"at": dt.datetime.fromtimestamp(at).isoformat(timespec="seconds"), "author": author,
             "person_id": person_id, "kind": kind, "text": text}

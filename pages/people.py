@@ -27,10 +27,12 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date | None = None, popula
     come from the same rows. One community's list goes with the other queries (the map, the person card and the
     unmask ask for it in turn), larger lists among the last few. When everyone for the scope and dates is kept
     already (the export's first screen is warmed), other filters and sorts are cut from those rows as the query
-    itself would (`cut`) instead of running it again. `since`: the period's first day, as the export's default."""
+    itself would (`cut`) instead of running it again. `since`: the period's first day, as the export's default.
+    Accepted transfers between jurisdictions (loop/transfers.py) decide whose list a person is in."""
     sort_col, desc = sort_of(sort, SORTABLE)
     params = {"as_of": as_of, "since": since or ctx.period().start, "population": population, "community": community,
-              "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc}
+              "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc,
+              "moved": ctx.transfers.moved()}
     if community:
         return ctx.query("loop_people", scope, **params)
     narrowed = population or doc_type or country or channel or sort_col

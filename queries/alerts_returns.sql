@@ -1,8 +1,12 @@
 -- Return alerts (回梧即触发预警) raised at ingest up to the end of $as_of within the scope: someone on the abroad
 -- list reported in the city by any channel. The scope sees the alerts raised in it and those of its
 -- residents (wherever they were reported); the alert stays placed where it was raised. One row per alert, with where and by which channel it was raised,
--- and the departure it closes. Person-level fields through the runner's masks.
+-- and the departure it closes. `raised_at` is when the first report was made (which channel's file came first),
+-- `event_at` when the return happened: the person's first arrival in the city after the departure when that came
+-- no later than the report, else the report. Person-level fields through the runner's masks.
 SELECT a.alert_id, a.kind, a.person_id, a.raised_at, a.channel, a.feed, a.place,
+       least(a.raised_at, (SELECT min(r.arrived_at) FROM arrivals r WHERE r.person_id = a.person_id
+                           AND r.arrived_at >= CAST(split_part(a.alert_id, ':', 3) AS DATE))) AS event_at,
        coalesce(a.lon, {mask_lon:p:c}) AS lon, coalesce(a.lat, {mask_lat:p:c}) AS lat,
        a.community_code, a.township_code, a.district_code, c.name AS community,
        {mask_name:p.name:p} AS name,

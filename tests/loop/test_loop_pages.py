@@ -57,7 +57,8 @@ def test_police_of_another_district_see_none_and_cannot_act_on_them(loop_client,
                              {"al-grid.selectedRows": everyone[:2], "al-assignee.value": "me",
                               "al-date.date": "2020-04-30", "al-version.data": 0},
                              changed=["al-assign.n_clicks"]).outputs
-    assert "outside the user's scope" in reply["al-status.children"]
+    assert t("alerts.why.scope") in reply["al-status.children"]                 # in the UI's language
+    assert "outside" not in reply["al-status.children"]
 
 
 def test_analysts_may_look_but_not_act(loop_client):
@@ -202,3 +203,21 @@ def test_the_drill_down_shows_the_communitys_alerts_on_the_map_and_the_persons_i
     card = police.call("cm-person.children", {"cm-grid.selectedRows": [{"person_id": row["person_id"]}]},
                        where).outputs["cm-person.children"]
     assert "person-alerts" in str(card) and t("alerts.kind.leak_arrival") in str(card)
+
+
+def test_a_closed_alert_is_found_with_its_history(loop_login):
+    police = loop_login("police", "450403")
+    row = listed(police, **{"al-states.value": ["open"]})[0][0]
+    for step, extra in (("assign", {"al-assignee.value": "王警官"}), ("acknowledge", {}),
+                        ("close", {"al-reason.value": "in_quarantine"})):
+        reply = police.call("al-status.children", {f"al-{step}.n_clicks": 1},
+                            {"al-grid.selectedRows": [row], "al-date.date": "2020-04-30", "al-version.data": 0,
+                             **extra}, changed=[f"al-{step}.n_clicks"]).outputs
+        assert reply["al-status.children"] == t("alerts.done", n=1), step
+    assert row["alert_id"] not in {r["alert_id"] for r in listed(police, **{"al-states.value": ["open"]})[0]}
+    closed = [r for r in listed(police, **{"al-states.value": ["closed"]})[0] if r["alert_id"] == row["alert_id"]]
+    assert closed and closed[0]["state"] == t("alerts.state.closed")
+    history = police.call("al-plan.children", {"al-grid.selectedRows": closed, "al-version.data": 1},
+                          {"al-date.date": "2020-04-30"}).outputs["al-history.children"]
+    assert all(t(f"alerts.action.{a}") in str(history) for a in ("assign", "acknowledge", "close"))
+    assert t("alerts.reason.in_quarantine") in str(history)

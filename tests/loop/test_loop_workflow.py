@@ -76,7 +76,7 @@ def test_bulk_action_applies_allowed_steps_and_reports_the_rest(state):
 def test_ids_outside_the_scope_are_refused(state):
     outcome = workflow.act(state, "police_cx", ["return:1:x", "return:2:x"], "assign", assignee="me",
                            visible={"return:1:x"})
-    assert outcome.done == ["return:1:x"] and outcome.refused == {"return:2:x": "outside the user's scope"}
+    assert outcome.done == ["return:1:x"] and outcome.refused == {"return:2:x": "scope"}
 
 
 def test_history_is_append_only(state):

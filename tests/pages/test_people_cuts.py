@@ -22,13 +22,14 @@ def ctx(synthetic_store, app_config, tmp_path_factory):  # noqa: F811
 
 def key_of(filters: dict, sort_col=None, desc=False) -> tuple:
     params = {"as_of": dt.date(2020, 3, 29), "since": dt.date(2020, 1, 20), "population": None, "community": None,
-              "doc_type": None, "country": None, "channel": None, **filters, "sort_col": sort_col, "sort_desc": desc}
+              "doc_type": None, "country": None, "channel": None, "moved": "[]", **filters, "sort_col": sort_col,
+              "sort_desc": desc}
     return tuple(sorted(params.items()))
 
 
 def query(ctx, scope, sort_col=None, desc=False, **filters):
     params = {"as_of": dt.date(2020, 3, 29), "since": dt.date(2020, 1, 20), "population": None, "community": None,
-              "doc_type": None, "country": None, "channel": None, **filters}
+              "doc_type": None, "country": None, "channel": None, "moved": "[]", **filters}
     return run(ctx.store.reader(), "loop_people", scope, **params, sort_col=sort_col, sort_desc=desc)
 
 

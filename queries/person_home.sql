@@ -1,0 +1,39 @@
+-- Included (`{include:person_home}`) as the first CTEs of a query about people: where each person belongs and
+-- where they are, from the person's whole record (never from the rows one area happens to hold).
+--   moved  (person_id, district_code, township_code): jurisdiction transfers accepted (loop/transfers.py), the
+--          parameter $moved as JSON, the latest per person
+--   homes  (person_id, community_code, township_code, district_code, moved): the home jurisdiction — where an
+--          accepted transfer moved the person, else the residence, else (no known residence) the community of
+--          the person's latest report placed in the city
+--   here   (person_id, site_id, site, kind, community_code, township_code, district_code): the quarantine the
+--          person is in at the end of $as_of (started, not yet released) and where it is
+moved AS (
+    SELECT DISTINCT ON (person_id) person_id, district_code, township_code
+    FROM (SELECT unnest(from_json(CAST($moved AS VARCHAR), '[{"person_id":"BIGINT","district_code":"VARCHAR",
+                                                             "township_code":"VARCHAR","seq":"BIGINT"}]'),
+                        recursive := true))
+    ORDER BY person_id, seq DESC),
+unhoused AS (
+    SELECT s.person_id, arg_max(s.community_code, s.seen_at) AS community_code,
+           arg_max(s.township_code, s.seen_at) AS township_code, arg_max(s.district_code, s.seen_at) AS district_code
+    FROM sightings s
+    WHERE s.community_code IS NOT NULL AND s.channel <> 'police'
+      AND s.person_id IN (SELECT person_id FROM persons WHERE community_code IS NULL)
+    GROUP BY s.person_id),
+homes AS (
+    SELECT p.person_id,
+           CASE WHEN m.person_id IS NULL THEN coalesce(p.community_code, u.community_code)
+                WHEN m.township_code = coalesce(p.township_code, u.township_code)
+                THEN coalesce(p.community_code, u.community_code) END AS community_code,
+           CASE WHEN m.person_id IS NULL THEN coalesce(p.township_code, u.township_code)
+                ELSE m.township_code END AS township_code,
+           coalesce(m.district_code, p.district_code, u.district_code) AS district_code,
+           m.person_id IS NOT NULL AS moved
+    FROM persons p LEFT JOIN unhoused u USING (person_id) LEFT JOIN moved m USING (person_id)),
+here AS (
+    SELECT DISTINCT ON (q.person_id) q.person_id, q.site_id, coalesce(s.name, q.address) AS site, q.kind,
+           q.community_code, q.township_code, q.district_code
+    FROM quarantines q LEFT JOIN quarantine_sites s USING (site_id)
+    WHERE q.start_at < CAST($as_of AS DATE) + 1
+      AND (q.released_at IS NULL OR q.released_at >= CAST($as_of AS DATE) + 1)
+    ORDER BY q.person_id, q.start_at DESC),
