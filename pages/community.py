@@ -12,12 +12,11 @@ from dash import Input, Output, State, dcc, html
 
 from layers import areas as area_layer
 from layers import alerts as alert_layer
-from auth.unmask import daily_limit
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
 from loop import workflow
-from pages import alerts, loop_map, session
+from pages import alerts, loop_map, session, unmask_panel
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import as_date
 from pages.i18n import label_or_code, labelled_words, t
@@ -68,10 +67,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         ], className="row"),
         html.Div([
             section(t("person.card", lang),
-                    *([html.Div([dcc.Input(id="cm-unmask-reason", placeholder=t("unmask.reason", lang),
-                                           maxLength=200, className="grow"),
-                                 html.Button(t("unmask.button", lang), id="cm-unmask", className="button")],
-                                className="toolbar unmask")] if police else []),
+                    *([unmask_panel.panel("cm", lang)] if police else []),
                     html.Div(t("person.pick", lang), id="cm-person"), html.Div(id="cm-plan"),
                     className="panel grow"),
             *([section(t("note.title", lang),
@@ -170,23 +166,19 @@ def register(app, ctx) -> None:
 
     @app.callback(Output("cm-person", "children", allow_duplicate=True),
                   Output("cm-plan", "children", allow_duplicate=True), Output("cm-unmask-reason", "value"),
+                  Output("cm-unmask-status", "children"),
                   Input("cm-unmask", "n_clicks"), State("cm-grid", "selectedRows"), State("cm-community", "value"),
-                  State("cm-date", "date"), State("cm-unmask-reason", "value"), prevent_initial_call=True)
-    def unmask(_clicks, selected, code, date, reason):
-        """One person in clear for police, after the reason is written to the audit log."""
+                  State("cm-date", "date"), State("cm-unmask-purpose", "value"), State("cm-unmask-reason", "value"),
+                  prevent_initial_call=True)
+    def unmask(_clicks, selected, code, date, purpose, reason):
+        """One person in clear for police, after the purpose and reason are written to the audit log; a refusal
+        is said on the status line, the reason box keeps what the officer wrote."""
         lang = session.language()
         found = _person(ctx, selected, code, date)
         if found is None:
-            return t("person.pick", lang), [], dash.no_update
+            return t("person.pick", lang), [], dash.no_update, ""
         scope, person_id, rows = found
-        clear = session.unmasked(ctx.state, scope, person_id, reason)
-        if isinstance(clear, str):                                            # refused: why, in the reason box
-            return dash.no_update, dash.no_update, t(clear, lang, n=daily_limit())
-        fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
-        if fields.empty:
-            return t("person.pick", lang), [], dash.no_update
-        rows = rows.assign(**{k: fields[k].iloc[0] for k in ("name", "resident_id", "phone")})
-        return *person_view(ctx, clear, person_id, rows, date, lang), ""
+        return unmasked_view(ctx, scope, person_id, rows, date, purpose, reason, lang)
 
     @app.callback(Output("cm-notes", "children"), Input("cm-grid", "selectedRows"),
                   State("cm-community", "value"), State("cm-date", "date"))
@@ -209,6 +201,19 @@ def register(app, ctx) -> None:
         _, person_id, _ = found
         ctx.notes.add(person_id, kind, text, author=session.author())
         return notes_list(ctx.notes.for_person(person_id), lang), t("note.saved", lang), ""
+
+
+def unmasked_view(ctx, scope, person_id: int, rows, date, purpose, reason, lang: str) -> tuple:
+    """(card, plan, reason box, status) after an unmask request: the person in clear and the box emptied, or
+    the card left as it is and the refusal on the status line."""
+    clear = session.unmasked(ctx.state, scope, person_id, purpose, reason)
+    if isinstance(clear, str):
+        return dash.no_update, dash.no_update, dash.no_update, unmask_panel.refusal(clear, lang)
+    fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
+    if fields.empty:
+        return t("person.pick", lang), [], dash.no_update, ""
+    rows = rows.assign(**{k: fields[k].iloc[0] for k in ("name", "resident_id", "phone")})
+    return *person_view(ctx, clear, person_id, rows, date, lang), "", ""
 
 
 def community_alerts(ctx, scope, code: str, date):
