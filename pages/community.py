@@ -16,7 +16,7 @@ from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
 from loop import workflow
-from pages import alerts, loop_map, session, unmask_panel
+from pages import alerts, household, loop_map, session, unmask_panel
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import as_date
 from pages.i18n import label_or_code, labelled_words, t
@@ -26,8 +26,8 @@ from pages.people import loop_people, readable, records
 PATH, NAME, NAV = "/community", "community", "nav.community"
 ROLES = ("police", "analyst")
 NOTE_ROLES = ("police",)
-GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
-                "doc_type", "country")
+GRID_COLUMNS = ("name", "stage", "household", "days_in_quarantine", "last_temperature", "channels", "resident_id",
+                "phone", "address", "doc_type", "country")
 CARD_FIELDS = ("name", "resident_id", "phone", "stage", "doc_type", "country", "community")
 
 
@@ -150,7 +150,8 @@ def register(app, ctx) -> None:
         people = loop_people(ctx, community_scope, as_of=as_date(date, ctx.period()), community=code)
         session.audit(ctx.state, "people.list", code, {"rows": len(people)})
         return (community_figure(ctx, scope, code, people, community_alerts(ctx, scope, code, date), lang),
-                records(readable(people[["person_id", *GRID_COLUMNS]], lang)),
+                records(readable(household.with_homes(ctx, community_scope, people, lang)[["person_id", *GRID_COLUMNS]],
+                                 lang)),
                 t("community.count", lang, n=len(people)))
 
     @app.callback(Output("cm-person", "children"), Output("cm-plan", "children"),
@@ -240,6 +241,7 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
         listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
                           f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
         return ([*person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+                 *household.card_section(ctx, scope, person_id, lang),
                  html.H4(t("nav.alerts", lang)),
                  html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
                                                                                      className="muted")],
