@@ -13,6 +13,12 @@ TEXT: dict[str, dict[str, str]] = {
     "nav.overview": {"zh": "态势总览", "en": "Situation overview"},
     "nav.community": {"zh": "社区研判", "en": "Neighbourhood"},
     "nav.search": {"zh": "人员查找", "en": "Find a person"},
+    "nav.unmasks": {"zh": "查看记录", "en": "Unmask log"},
+    "unmasks.district": {"zh": "本辖区全部民警的记录（含各镇街）。", "en": "Every officer of the district (townships included)."},
+    "unmasks.township": {"zh": "您本人的记录。", "en": "Your own unmasks."},
+    "col.purpose": {"zh": "用途", "en": "Purpose"},
+    "outcome.ok": {"zh": "已批准", "en": "Granted"},
+    "outcome.refused": {"zh": "已拒绝", "en": "Refused"},
     "search.placeholder": {"zh": "姓名、拼音、证件或手机号后几位、航班车次（可加日期）、地址、社区",
                            "en": "Name, pinyin, last digits of ID / phone / document, flight or train (and date), "
                                  "address, community"},

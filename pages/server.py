@@ -5,13 +5,13 @@ import dash
 
 from intake import api
 from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
-                   quarantine, search, session, shell)
+                   quarantine, search, session, shell, unmask_review)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 from pages.limits import Limits
 from pages.warmup import Warmup, serving_state
 
-PAGES = (overview, search, community, export, checkpoints, feeds, alerts, quarantine, admin)
+PAGES = (overview, search, community, export, checkpoints, feeds, alerts, quarantine, unmask_review, admin)
 
 
 def create_app(store, config: AppConfig | None = None) -> dash.Dash:
