@@ -23,6 +23,7 @@ AUDIT_COLUMNS = ("at", "username", "action", "target", "detail", "outcome")
 ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "people.rows", "export", "note.add",
            "access.denied", "user.add", "user.disable", "user.enable", "user.reset", "user.password")
 LIMIT = 1000
+CLI = "python app.py users"                # the command, the same in every language
 
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
@@ -31,7 +32,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 html.Div([html.Button(t("admin.disable", lang), id="ad-disable", className="button"),
                           html.Button(t("admin.enable", lang), id="ad-enable", className="button"),
                           html.Span(id="ad-status", className="muted"),
-                          html.Span(t("admin.cli", lang), className="muted")], className="toolbar"),
+                          html.Span([t("admin.cli", lang), html.Code(CLI, className="example")],
+                                    className="muted")], className="toolbar"),
                 grid("ad-users", [column(c, lang) for c in USER_COLUMNS], rowData=[],
                      dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                        "enableClickSelection": True}},

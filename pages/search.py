@@ -19,6 +19,7 @@ from queries.runner import run
 from queries.search_terms import SearchError, parse
 
 PATH, NAME, NAV = "/search", "search", "nav.search"
+EXAMPLES = ("陈子轩", "chenzx", "9420", "D3626 03-19", "新兴一路", "新兴社区")     # what is typed: the same in every language
 ROLES = ("police", "analyst")
 GRID_COLUMNS = ("name", "stage", "community", "district", "address", "household", "quarantine_site", "matched",
                 "detail", "resident_id", "phone")
@@ -37,7 +38,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                                  placeholder=t("search.date", lang)),
             html.Button(t("search.button", lang), id="sr-go", className="button"),
         ], className="toolbar"),
-        html.Div(t("search.help", lang), className="muted"),
+        html.Div([t("search.help", lang), " ", *[html.Code(e, className="example") for e in EXAMPLES], " ",
+                  t("search.audited", lang)], className="muted"),
         section(t("search.results", lang), html.Div(id="sr-count", className="muted", role="status"),
                 grid("sr-grid", [column(c, lang) for c in GRID_COLUMNS], rowData=[],
                      dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
