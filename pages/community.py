@@ -165,21 +165,13 @@ def register(app, ctx) -> None:
         session.audit(ctx.state, "person.view", str(person_id), {"community": code})
         return person_view(ctx, scope, person_id, rows, date, lang)
 
-    @app.callback(Output("cm-person", "children", allow_duplicate=True),
-                  Output("cm-plan", "children", allow_duplicate=True), Output("cm-unmask-reason", "value"),
-                  Output("cm-unmask-status", "children"),
-                  Input("cm-unmask", "n_clicks"), State("cm-grid", "selectedRows"), State("cm-community", "value"),
-                  State("cm-date", "date"), State("cm-unmask-purpose", "value"), State("cm-unmask-reason", "value"),
-                  prevent_initial_call=True)
-    def unmask(_clicks, selected, code, date, purpose, reason):
-        """One person in clear for police, after the purpose and reason are written to the audit log; a refusal
-        is said on the status line, the reason box keeps what the officer wrote."""
-        lang = session.language()
+    def pick(selected, code, date):
         found = _person(ctx, selected, code, date)
-        if found is None:
-            return t("person.pick", lang), [], dash.no_update, ""
-        scope, person_id, rows = found
-        return unmasked_view(ctx, scope, person_id, rows, date, purpose, reason, lang)
+        return None if found is None else (*found, date)
+
+    unmask_panel.register(app, "cm", "cm-person", "cm-plan", [State("cm-grid", "selectedRows"),
+                          State("cm-community", "value"), State("cm-date", "date")], pick,
+                          lambda *a: unmasked_view(ctx, *a), "person.pick")
 
     @app.callback(Output("cm-notes", "children"), Input("cm-grid", "selectedRows"),
                   State("cm-community", "value"), State("cm-date", "date"))

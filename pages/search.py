@@ -5,7 +5,6 @@ plan, household, unmask for police). Every search is audited as a list of people
 a person view. Matching, scope and masks are the query layer's (queries/person_search.py)."""
 from __future__ import annotations
 
-import dash
 from dash import Input, Output, State, dcc, html
 
 from pages import household, session, unmask_panel
@@ -104,19 +103,13 @@ def register(app, ctx) -> None:
         session.audit(ctx.state, "person.view", str(person_id), {"search": text})
         return person_view(ctx, scope, person_id, rows, None, lang)
 
-    @app.callback(Output("sr-person", "children", allow_duplicate=True),
-                  Output("sr-plan", "children", allow_duplicate=True), Output("sr-unmask-reason", "value"),
-                  Output("sr-unmask-status", "children"),
-                  Input("sr-unmask", "n_clicks"), State("sr-grid", "selectedRows"), State("sr-text", "value"),
-                  State("sr-date", "date"), State("sr-unmask-purpose", "value"), State("sr-unmask-reason", "value"),
-                  prevent_initial_call=True)
-    def unmask(_clicks, selected, text, date, purpose, reason):
-        lang = session.language()
+    def pick(selected, text, date):
         picked = _picked(ctx, selected, text, date)
-        if picked is None:
-            return t("search.pick", lang), [], dash.no_update, ""
-        scope, person_id, rows = picked
-        return unmasked_view(ctx, scope, person_id, rows, None, purpose, reason, lang)
+        return None if picked is None else (*picked, None)
+
+    unmask_panel.register(app, "sr", "sr-person", "sr-plan", [State("sr-grid", "selectedRows"),
+                          State("sr-text", "value"), State("sr-date", "date")], pick,
+                          lambda *a: unmasked_view(ctx, *a), "search.pick")
 
 
 def _picked(ctx, selected, text, date):
