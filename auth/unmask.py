@@ -27,8 +27,13 @@ def used_today(state: State, username: str, now: float | None = None) -> int:
                        " AND username = ? AND at >= ?", (username, _midnight(now)))[0][0]
 
 
-def listing(state: State, since: float, limit: int = 1000) -> list[dict]:
-    """Every unmask (granted or refused) since `since`, newest first, for the supervisors' page."""
+def listing(state: State, since: float, limit: int = 1000, district: str | None = None,
+            username: str | None = None) -> list[dict]:
+    """Every unmask (granted or refused) since `since`, newest first, for a supervisor: all of them (the
+    administrators), those of the officers of one `district` (a district's police), or one officer's own."""
     return [dict(r) for r in state.query(
-        "SELECT at, username, target AS person_id, json_extract(detail, '$.reason') AS reason, outcome FROM audit"
-        " WHERE action = 'person.unmask' AND at >= ? ORDER BY id DESC LIMIT ?", (since, limit))]
+        "SELECT a.at, a.username, a.target AS person_id, json_extract(a.detail, '$.purpose') AS purpose,"
+        " json_extract(a.detail, '$.reason') AS reason, a.outcome FROM audit a LEFT JOIN users u USING (username)"
+        " WHERE a.action = 'person.unmask' AND a.at >= ? AND (? IS NULL OR u.district_code = ?)"
+        " AND (? IS NULL OR a.username = ?) ORDER BY a.id DESC LIMIT ?",
+        (since, district, district, username, username, limit))]

@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 
 from auth import audit, throttle, unmask
 from auth.users import list_users, set_disabled
-from pages import session
+from pages import session, unmask_review
 from pages.components import column, dropdown, grid, section
 from pages.i18n import t
 
@@ -19,12 +19,11 @@ ROLES = ("admin",)
 USER_COLUMNS = ("username", "display_name", "role", "district_code", "township_code", "disabled", "demo")
 FAILURE_COLUMNS = ("username", "client", "failures", "last_at")
 FAILURES_SINCE = 24 * 3600                 # repeated failed logins of the last day
-UNMASK_COLUMNS = ("at", "username", "person_id", "reason", "outcome")
-UNMASKS_SINCE = 30 * 24 * 3600             # unmasks of the last 30 days, for review
 AUDIT_COLUMNS = ("at", "username", "action", "target", "detail", "outcome")
 ACTIONS = ("login", "logout", "person.view", "person.unmask", "people.list", "people.rows", "export", "note.add",
            "access.denied", "user.add", "user.disable", "user.enable", "user.reset", "user.password")
 LIMIT = 1000
+CLI = "python app.py users"                # the command, the same in every language
 
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
@@ -33,7 +32,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 html.Div([html.Button(t("admin.disable", lang), id="ad-disable", className="button"),
                           html.Button(t("admin.enable", lang), id="ad-enable", className="button"),
                           html.Span(id="ad-status", className="muted"),
-                          html.Span(t("admin.cli", lang), className="muted")], className="toolbar"),
+                          html.Span([t("admin.cli", lang), html.Code(CLI, className="example")],
+                                    className="muted")], className="toolbar"),
                 grid("ad-users", [column(c, lang) for c in USER_COLUMNS], rowData=[],
                      dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                        "enableClickSelection": True}},
@@ -42,7 +42,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         section(t("admin.failures", lang),
                 grid("ad-failures", [column(c, lang) for c in FAILURE_COLUMNS], rowData=[], style={"height": "20vh"})),
         section(t("admin.unmasks", lang, n=unmask.daily_limit()),
-                grid("ad-unmasks", [column(c, lang) for c in UNMASK_COLUMNS], rowData=[], style={"height": "24vh"})),
+                grid("ad-unmasks", [column(c, lang) for c in unmask_review.COLUMNS], rowData=[],
+                     style={"height": "24vh"})),
         section(t("admin.audit", lang),
                 html.Div([dropdown("ad-action", [{"label": a, "value": a} for a in ACTIONS], lang,
                                    placeholder=t("any", lang)),
@@ -60,7 +61,8 @@ def register(app, ctx) -> None:
 
     @app.callback(Output("ad-unmasks", "rowData"), Input("ad-version", "data"))
     def unmasks(_version):
-        return [{**r, "at": _when(r["at"])} for r in unmask.listing(ctx.state, since=time.time() - UNMASKS_SINCE)]
+        return unmask_review.rows(unmask.listing(ctx.state, since=time.time() - unmask_review.SINCE),
+                                  session.language())
 
     @app.callback(Output("ad-failures", "rowData"), Input("ad-version", "data"))
     def failures(_version):

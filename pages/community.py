@@ -12,12 +12,11 @@ from dash import Input, Output, State, dcc, html
 
 from layers import areas as area_layer
 from layers import alerts as alert_layer
-from auth.unmask import daily_limit
 from layers import points
 from layers.basemap import bounds_of, fit, map_layout
 from loop import alerts as loop_alerts
 from loop import workflow
-from pages import alerts, loop_map, session
+from pages import alerts, household, loop_map, session, unmask_panel
 from pages.components import area_options, column, date_picker, dropdown, grid, map_graph, section
 from pages.context import as_date
 from pages.i18n import label_or_code, labelled_words, t
@@ -27,8 +26,8 @@ from pages.people import loop_people, readable, records
 PATH, NAME, NAV = "/community", "community", "nav.community"
 ROLES = ("police", "analyst")
 NOTE_ROLES = ("police",)
-GRID_COLUMNS = ("name", "stage", "days_in_quarantine", "last_temperature", "channels", "resident_id", "phone",
-                "doc_type", "country")
+GRID_COLUMNS = ("name", "stage", "household", "days_in_quarantine", "last_temperature", "channels", "resident_id",
+                "phone", "address", "doc_type", "country")
 CARD_FIELDS = ("name", "resident_id", "phone", "stage", "doc_type", "country", "community")
 
 
@@ -68,10 +67,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         ], className="row"),
         html.Div([
             section(t("person.card", lang),
-                    *([html.Div([dcc.Input(id="cm-unmask-reason", placeholder=t("unmask.reason", lang),
-                                           maxLength=200, className="grow"),
-                                 html.Button(t("unmask.button", lang), id="cm-unmask", className="button")],
-                                className="toolbar unmask")] if police else []),
+                    *([unmask_panel.panel("cm", lang)] if police else []),
                     html.Div(t("person.pick", lang), id="cm-person"), html.Div(id="cm-plan"),
                     className="panel grow"),
             *([section(t("note.title", lang),
@@ -154,7 +150,8 @@ def register(app, ctx) -> None:
         people = loop_people(ctx, community_scope, as_of=as_date(date, ctx.period()), community=code)
         session.audit(ctx.state, "people.list", code, {"rows": len(people)})
         return (community_figure(ctx, scope, code, people, community_alerts(ctx, scope, code, date), lang),
-                records(readable(people[["person_id", *GRID_COLUMNS]], lang)),
+                records(readable(household.with_homes(ctx, community_scope, people, lang)[["person_id", *GRID_COLUMNS]],
+                                 lang)),
                 t("community.count", lang, n=len(people)))
 
     @app.callback(Output("cm-person", "children"), Output("cm-plan", "children"),
@@ -168,25 +165,13 @@ def register(app, ctx) -> None:
         session.audit(ctx.state, "person.view", str(person_id), {"community": code})
         return person_view(ctx, scope, person_id, rows, date, lang)
 
-    @app.callback(Output("cm-person", "children", allow_duplicate=True),
-                  Output("cm-plan", "children", allow_duplicate=True), Output("cm-unmask-reason", "value"),
-                  Input("cm-unmask", "n_clicks"), State("cm-grid", "selectedRows"), State("cm-community", "value"),
-                  State("cm-date", "date"), State("cm-unmask-reason", "value"), prevent_initial_call=True)
-    def unmask(_clicks, selected, code, date, reason):
-        """One person in clear for police, after the reason is written to the audit log."""
-        lang = session.language()
+    def pick(selected, code, date):
         found = _person(ctx, selected, code, date)
-        if found is None:
-            return t("person.pick", lang), [], dash.no_update
-        scope, person_id, rows = found
-        clear = session.unmasked(ctx.state, scope, person_id, reason)
-        if isinstance(clear, str):                                            # refused: why, in the reason box
-            return dash.no_update, dash.no_update, t(clear, lang, n=daily_limit())
-        fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
-        if fields.empty:
-            return t("person.pick", lang), [], dash.no_update
-        rows = rows.assign(**{k: fields[k].iloc[0] for k in ("name", "resident_id", "phone")})
-        return *person_view(ctx, clear, person_id, rows, date, lang), ""
+        return None if found is None else (*found, date)
+
+    unmask_panel.register(app, "cm", "cm-person", "cm-plan", [State("cm-grid", "selectedRows"),
+                          State("cm-community", "value"), State("cm-date", "date")], pick,
+                          lambda *a: unmasked_view(ctx, *a), "person.pick")
 
     @app.callback(Output("cm-notes", "children"), Input("cm-grid", "selectedRows"),
                   State("cm-community", "value"), State("cm-date", "date"))
@@ -209,6 +194,19 @@ def register(app, ctx) -> None:
         _, person_id, _ = found
         ctx.notes.add(person_id, kind, text, author=session.author())
         return notes_list(ctx.notes.for_person(person_id), lang), t("note.saved", lang), ""
+
+
+def unmasked_view(ctx, scope, person_id: int, rows, date, purpose, reason, lang: str) -> tuple:
+    """(card, plan, reason box, status) after an unmask request: the person in clear and the box emptied, or
+    the card left as it is and the refusal on the status line."""
+    clear = session.unmasked(ctx.state, scope, person_id, purpose, reason)
+    if isinstance(clear, str):
+        return dash.no_update, dash.no_update, dash.no_update, unmask_panel.refusal(clear, lang)
+    fields = ctx.uncached("person_fields", clear, person=person_id)      # never cached: a person in clear
+    if fields.empty:
+        return t("person.pick", lang), [], dash.no_update, ""
+    rows = rows.assign(**{k: fields[k].iloc[0] for k in ("name", "resident_id", "phone")})
+    return *person_view(ctx, clear, person_id, rows, date, lang), "", ""
 
 
 def community_alerts(ctx, scope, code: str, date):
@@ -235,6 +233,7 @@ def person_view(ctx, scope, person_id: int, rows, date, lang: str) -> tuple:
         listed = [html.Li(f"{str(a.raised_at)[:16]} · {t(f'alerts.kind.{a.kind}', lang)} · "
                           f"{t(f'alerts.state.{a.state}', lang)}") for a in mine.itertuples()]
         return ([*person_card(rows, journey, lang, clear=scope.reveal_person == person_id),
+                 *household.card_section(ctx, scope, person_id, lang),
                  html.H4(t("nav.alerts", lang)),
                  html.Ul(listed, className="person-alerts") if listed else html.Div(t("alerts.none", lang),
                                                                                      className="muted")],

@@ -25,13 +25,26 @@ def card(card_id: str, title: str, value: str, detail: str, definition: str, as_
     ], className="card", id=card_id, title=definition)
 
 
+PLOTLY_TEXTS = ("Zoom in", "Zoom out", "Pan", "Reset view", "Download plot as a PNG", "Share chart...",
+                "Toggle attribution", "Map", "Double-click to zoom back out", "Autoscale", "Reset axes")
+
+
+def plotly_config(base: dict, lang: str) -> dict:
+    """`base` with Plotly's own texts (its mode bar) and month names in `lang`, from pages/i18n.py."""
+    months = [t(f"month.{m}", lang) for m in range(1, 13)]
+    return {**base, "locale": lang, "locales": {lang: {
+        "dictionary": {text: t(f"plotly.{text}", lang) for text in PLOTLY_TEXTS},
+        "format": {"months": months, "shortMonths": months}}}}
+
+
 def map_graph(graph_id: str, figure, height: str = "62vh") -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=figure, config=MAP_CONFIG, style={"height": height},
-                     className="map")
+    return dcc.Graph(id=graph_id, figure=figure, config=plotly_config(MAP_CONFIG, language()),
+                     style={"height": height}, className="map")
 
 
 def chart(graph_id: str, figure=None) -> dcc.Graph:
-    return dcc.Graph(id=graph_id, figure=figure or {}, config=CHART_CONFIG, className="chart")
+    return dcc.Graph(id=graph_id, figure=figure or {}, config=plotly_config(CHART_CONFIG, language()),
+                     className="chart")
 
 
 def section(title: str, *children, className: str = "panel", **kwargs) -> html.Section:
@@ -53,7 +66,7 @@ def date_picker(picker_id: str, period) -> dcc.DatePickerSingle:
     """A date picker over the period (queries/period.py), at its latest day, with language-neutral formats (ISO
     dates, numeric months), weeks from Monday."""
     return dcc.DatePickerSingle(id=picker_id, date=period.latest, min_date_allowed=period.start,
-                                max_date_allowed=period.end,
+                                max_date_allowed=period.end, placeholder=t("date.pick", language()),
                                 display_format="YYYY-MM-DD", month_format="YYYY-MM", first_day_of_week=1)
 
 
@@ -63,7 +76,7 @@ def area_options(frame) -> list[dict]:
 
 
 GRID_TEXTS = ("noRowsToShow", "loadingOoo", "page", "of", "to", "more", "firstPage", "previousPage", "nextPage",
-              "lastPage", "pageSizeSelectorLabel")
+              "lastPage", "pageSizeSelectorLabel", "ariaPageSizeSelectorLabel")
 
 
 def grid(grid_id: str, columns: list[dict], **kwargs) -> dag.AgGrid:

@@ -163,13 +163,14 @@ class AppContext:
     cache: QueryCache
     people_cache: QueryCache
     transfers: Transfers
+    searches: QueryCache                            # search results (pages/search.py), apart from the warm ones
     warmup: Warmup | None = None                    # set by the app factory
 
     @classmethod
     def create(cls, store: Store, config: AppConfig) -> AppContext:
         state = State(config.state_path or store.root.parent / "app.sqlite")
         return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16),
-                   Transfers(state))
+                   Transfers(state), QueryCache(store, size=64))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
         """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask where the

@@ -84,6 +84,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                       dcc.DatePickerRange(id="ex-dates", start_date=ctx.period().start, end_date=ctx.period().latest,
                                           min_date_allowed=ctx.period().start, max_date_allowed=ctx.period().end,
                                           display_format="YYYY-MM-DD", month_format="YYYY-MM",
+                                          start_date_placeholder_text=t("date.start", lang),
+                                          end_date_placeholder_text=t("date.end", lang),
                                           first_day_of_week=1)], className="filter wide"),
             filter_for("district", area_options(ctx.query("areas", scope, level="districts"))),
             filter_for("township", []), filter_for("community", []),

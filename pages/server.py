@@ -5,13 +5,14 @@ import dash
 
 from intake import api
 from pages import (admin, alerts, checkpoints, community, export, feeds, gate, identity, overview, page_scripts,
-                   quarantine, session, shell, tasks)
+                   quarantine, search, session, shell, tasks, unmask_review)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 from pages.limits import Limits
 from pages.warmup import Warmup, serving_state
 
-PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, tasks, identity, admin)
+PAGES = (overview, search, community, export, checkpoints, feeds, alerts, quarantine, tasks, identity, unmask_review,
+         admin)
 
 
 def create_app(store, config: AppConfig | None = None) -> dash.Dash:

@@ -13,10 +13,11 @@ from flask import g, has_request_context, request, session
 from auth import audit as audit_log
 from auth import unmask
 from auth.users import User
-from pages.i18n import DEFAULT, LANGUAGES
+from pages.i18n import DEFAULT, LANGUAGES, t
 from queries.runner import Scope
 
 NOBODY = Scope("nobody", "-", "-")       # outside a login session: a scope that matches no area
+PURPOSES = ("verify_identity", "verify_address", "contact", "transfer", "case", "other")   # why a person is unmasked
 
 
 def current_user() -> User | None:
@@ -37,17 +38,26 @@ def author() -> str:
     return user.username if user else "anonymous"
 
 
-def unmasked(state, scope: Scope, person_id: int, reason: str) -> Scope | str:
-    """The scope with one person's fields in clear, after auditing why; else the i18n key of the refusal: the
-    caller is not police, gave no reason, or has used the day's unmasks (auth.unmask; the refusal is audited)."""
+def unmasked(state, scope: Scope, person_id: int, purpose: str | None, reason: str | None) -> Scope | str:
+    """The scope with one person's fields in clear, after auditing why (a purpose of PURPOSES and the reason in
+    the officer's words); else the i18n key of the refusal: the caller is not police, chose no purpose, gave no
+    reason of their own (at least 4 characters, not one of the UI's own messages), or has used the day's unmasks
+    (auth.unmask; that refusal is audited)."""
     reason = (reason or "").strip()
-    if scope.role != "police" or len(reason) < 4:
+    if scope.role != "police" or purpose not in PURPOSES or len(reason) < 4 or reason in ui_messages():
         return "unmask.need_reason"
+    why = {"purpose": purpose, "reason": reason[:500]}
     if unmask.used_today(state, author()) >= unmask.daily_limit():
-        audit(state, "person.unmask", str(person_id), {"reason": reason[:500], "why": "daily limit"}, "refused")
+        audit(state, "person.unmask", str(person_id), {**why, "why": "daily limit"}, "refused")
         return "unmask.limit"
-    audit(state, "person.unmask", str(person_id), {"reason": reason[:500]})
+    audit(state, "person.unmask", str(person_id), why)
     return replace(scope, reveal_person=int(person_id))
+
+
+def ui_messages() -> set[str]:
+    """The unmask dialog's own texts in every language (a refusal, the placeholder): never a reason."""
+    return {t(key, lang, n=unmask.daily_limit()) for key in ("unmask.need_reason", "unmask.limit", "unmask.reason")
+            for lang in LANGUAGES}
 
 
 def audit(state, action: str, target: str | None = None, detail: dict | None = None, outcome: str = "ok") -> None:

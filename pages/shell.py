@@ -43,7 +43,8 @@ def layout(pages) -> html.Div:
             who,
         ], className="header"),
         html.Main(id="page", className="page"),
-    ], lang=lang, className="shell")
+    ], lang=lang, className="shell", **{"data-map-label": t("plotly.Map", lang),         # assets/map_labels.js
+                                        "data-attribution-label": t("plotly.Toggle attribution", lang)})
 
 
 def register(app, ctx, pages) -> None:

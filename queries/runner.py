@@ -5,11 +5,13 @@ may take in another file's CTEs with `{include:name}`, mark where the scope appl
 (district and township of that table's codes) or `{scope_district:alias}` (for tables that carry only a
 district), and write person-level fields only through mask placeholders, rendered here per role:
 
-    {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}   {mask_lon:p:c} {mask_lat:p:c}
+    {mask_name:p.name:x}   {mask_id:d.resident_id:x}   {mask_phone:p.phone:x}   {mask_address:p.address:x}
+    {mask_lon:p:c} {mask_lat:p:c}
 
 (the column, then the alias whose `person_id` decides an unmask; for a point, the persons and the communities
 aliases). Police and analysts get them masked (ID: first 6 + last 4; phone: first 3 + last 4; name: at most half
-its characters, 张*, 张*丰, 欧阳**); every role gets a person's point as the community's, spread (`_point`); a police scope carrying an
+its characters, 张*, 张*丰, 欧阳**; address: the road kept, house, building and room numbers as **); every role
+gets a person's point as the community's, spread (`_point`); a police scope carrying an
 audited unmask (`Scope.reveal_person`) gets that one person in clear; roles limited to aggregates get NULL.
 A file whose first line is `-- access: person` lists people and is refused outright to those roles.
 """
@@ -26,8 +28,9 @@ import pyarrow as pa
 
 QUERY_DIR = Path(__file__).resolve().parent
 SCOPE = re.compile(r"\{(scope|scope_district):(\w+)\}")
-MASK = re.compile(r"\{mask_(name|id|phone):([\w.]+):(\w+)\}")
+MASK = re.compile(r"\{mask_(name|id|phone|address):([\w.]+):(\w+)\}")
 POINT = re.compile(r"\{mask_(lon|lat):(\w+):(\w+)\}")
+HOUSE_NUMBER = "[0-9０-９]+([号栋幢座单元室楼层户弄组之\\-－])"   # a number before what it numbers: hidden
 SPREAD = 0.003              # degrees (about 300 m): person points spread this wide around their community's point
 INCLUDE = re.compile(r"\{include:(\w+)\}")
 PARAM = re.compile(r"\$(\w+)")
@@ -79,6 +82,9 @@ def _mask(kind: str, column: str, alias: str, people: bool) -> str:
         return (f"CASE WHEN {clear} THEN {column} WHEN length({column}) = 3 THEN left({column}, 1) || '*' ||"
                 f" right({column}, 1) ELSE left({column}, greatest(length({column}) // 2, 1))"
                 f" || repeat('*', greatest(length({column}) - greatest(length({column}) // 2, 1), 1)) END")
+    if kind == "address":                  # 新兴一路12号 -> 新兴一路**号, 3栋502室 -> **栋**室, 村2组 -> 村**组
+        numbered = f"regexp_replace({column}, '{HOUSE_NUMBER}', '**\\1', 'g')"
+        return f"CASE WHEN {clear} THEN {column} ELSE regexp_replace({numbered}, '[0-9０-９]+$', '**') END"
     keep_left = 6 if kind == "id" else 3
     shortest = keep_left + 4 + 1
     return (f"CASE WHEN {clear} OR length({column}) < {shortest} THEN {column} ELSE left({column}, {keep_left})"
