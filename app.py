@@ -235,9 +235,13 @@ def cmd_serve(args) -> int:
     from auth import demo_mode
     from auth.state import State
     from pages.server import serve
+    from pages.workers import inherited_socket, serve_workers, workers_from_env
     from store.db import Store
 
     store = Store(args.store)
+    if args.listen_fd is not None:                      # one worker process of the supervisor below
+        serve(store, sock=inherited_socket(args.listen_fd))
+        return 0
     if not store.exists():
         print("first run: building the demo city (scale 1) ...", file=sys.stderr)
         build_demo(Path(args.store))
@@ -248,6 +252,10 @@ def cmd_serve(args) -> int:
     if args.inbox:
         from intake.cli import start_watcher
         start_watcher(store, Path(args.inbox), args.settle)
+    workers = args.workers or workers_from_env()
+    if workers > 1:
+        return serve_workers([str(Path(__file__).resolve()), "--store", str(Path(args.store).resolve()), "serve"],
+                             args.host, args.port, workers)
     serve(store, host=args.host, port=args.port)
     return 0
 
@@ -281,7 +289,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description="Closed-loop situation map (闭环管控态势图) of the configured city",
                                 parents=[_global_options(lambda value: value)])
     p.set_defaults(func=cmd_serve, host="127.0.0.1", port=8050, inbox=os.environ.get("WUZHOU_INBOX"),
-                   settle=1.0)
+                   settle=1.0, workers=None, listen_fd=None)
     sub = p.add_subparsers(dest="command")
     add = lambda name, **kw: sub.add_parser(  # noqa: E731
         name, parents=[_global_options(lambda value: argparse.SUPPRESS)], **kw)
@@ -291,6 +299,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--inbox", default=os.environ.get("WUZHOU_INBOX"),
                    help="watch this folder (one subfolder per channel) and ingest files dropped there")
     s.add_argument("--settle", type=float, default=1.0, help="seconds a file must be quiet before it is taken")
+    s.add_argument("--workers", type=int, help="server processes on the one port (default: $WUZHOU_WORKERS, "
+                                               "else one per core)")
+    s.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_serve)
     s = add("demo", help="write the demo city's feed files and build its database")
     s.add_argument("--scale", type=int, default=1, help="multiply the report's volumes (default 1)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import subprocess
@@ -30,7 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_callbacks import Fixtures, body_for, copy_store, first_output, scenarios  # noqa: E402
-from bench.serving import Client, LoadWatch, Server, percentile, print_rows, row  # noqa: E402
+from bench.serving import Client, LoadWatch, Server, percentile, print_rows, row, session_users  # noqa: E402
 
 LOCK = re.compile(r"(?i)conflicting lock|could not set lock|lock on file|\bIO Error\b|database is locked|"
                   r"\bCatalog Error\b|no database published")
@@ -75,8 +76,9 @@ def _ingest_every(store, people, work: Path, seconds: float, every: float) -> No
 # ------------------------------------------------------------------------------------------ sessions
 class Session(threading.Thread):
     def __init__(self, n: int, url: str, role: str, deps: dict, fx: Fixtures, think: float, stop: threading.Event,
-                 log: list, lock: threading.Lock):
+                 log: list, lock: threading.Lock, nice: int = 0):
         super().__init__(daemon=True, name=f"session-{n}")
+        self.nice = nice
         self.n, self.role, self.deps, self.fx, self.think, self.stop = n, role, deps, fx, think, stop
         self.log, self.lock = log, lock
         self.client = Client(url)
@@ -84,7 +86,7 @@ class Session(threading.Thread):
         self.table = scenarios(fx)
 
     def login(self) -> None:
-        self.client.login(f"bench_{self.role}_{self.n}")          # an account of its own (serving.USERS)
+        self.client.login(f"bench_{self.role}_{self.n}")          # an account of its own (serving.session_users)
 
     def record(self, kind: str, started: float, status: int, text: str = "") -> None:
         ms = (time.perf_counter() - started) * 1000
@@ -139,6 +141,9 @@ class Session(threading.Thread):
             self.callback("ranked", "ov-ranked.children", {**drill, "ov-metric.value": "abroad", "ov-day.value": 69})
 
     def run(self) -> None:
+        # the load generator yields the cores to the server (and the ingest) it measures: each session's thread
+        # runs at a lower priority (Linux: a thread is a task of its own for setpriority)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
         recolour = lambda: self.scenario("recolour", "ov-map.figure")            # noqa: E731
         steps = [lambda: self.page_load("/"), recolour, recolour, lambda: self.scenario("cards", "ov-cards.children"),
                  recolour, lambda: self.scenario("daily", "ov-daily.figure")]
@@ -157,15 +162,18 @@ class Session(threading.Thread):
 
 
 def run(store_root: Path, scale: int = 1, sessions: int = 50, seconds: float = 60, think: float = 2.0,
-        every: float = 10, threads: int = 8, entry: list[str] | None = None) -> list[dict]:
+        every: float = 10, threads: int = 8, entry: list[str] | None = None, workers: int = 1,
+        nice: int = 10) -> list[dict]:
     from store.db import Store
 
     watch = LoadWatch()
+    roles = ["leadership" if i % 5 == 0 else "analyst" for i in range(sessions)]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         tmp = Path(tmp)
         copy_store(Path(store_root), tmp / "store")
         fx = Fixtures.of(Store(tmp / "store"))
-        with Server(tmp / "store", tmp / "work", threads=threads, entry=entry) as server:
+        with Server(tmp / "store", tmp / "work", threads=threads, entry=entry, workers=workers,
+                    accounts=session_users(roles)) as server:
             probe = Client(server.url)
             probe.login("bench_leader")
             deps = {first_output(d["output"]): d for d in probe.get("/_dash-dependencies").json()
@@ -173,8 +181,7 @@ def run(store_root: Path, scale: int = 1, sessions: int = 50, seconds: float = 6
             deps["page.children"] = next(d for d in deps.values() if "page.children" in d["output"])
             log: list = []
             lock, stop = threading.Lock(), threading.Event()
-            roles = ["leadership" if i % 5 == 0 else "analyst" for i in range(sessions)]
-            users = [Session(i, server.url, r, deps, fx, think, stop, log, lock) for i, r in enumerate(roles)]
+            users = [Session(i, server.url, r, deps, fx, think, stop, log, lock, nice) for i, r in enumerate(roles)]
             for s in users:
                 s.login()
             rss = [server.rss_bytes()]
@@ -193,10 +200,12 @@ def run(store_root: Path, scale: int = 1, sessions: int = 50, seconds: float = 6
             elapsed = time.time() - started
             ingest_out = ingest.communicate(timeout=120)[0]
             server_log = (tmp / "work" / "server.log").read_text(errors="replace")
-    return [*rows_of(log, elapsed, rss, ingest_out, server_log, scale, sessions, think, threads), watch.row("load")]
+    return [*rows_of(log, elapsed, rss, ingest_out, server_log, scale, sessions, think, threads, workers, nice),
+            watch.row("load")]
 
 
-def rows_of(log, elapsed, rss, ingest_out, server_log, scale, sessions, think, threads) -> list[dict]:
+def rows_of(log, elapsed, rss, ingest_out, server_log, scale, sessions, think, threads, workers=1,
+            nice=0) -> list[dict]:
     ms = [e[2] for e in log]
     errors = [e for e in log if e[3] not in (200, 204)]
     locked = [e for e in log if e[4]]
@@ -207,7 +216,8 @@ def rows_of(log, elapsed, rss, ingest_out, server_log, scale, sessions, think, t
     for e in log:
         by_kind[e[1]].append(e[2])
     p95 = percentile(ms, 95)
-    setting = f"scale {scale}, {sessions} sessions, think {think} s, {threads} server threads, {elapsed:.0f} s"
+    setting = (f"scale {scale}, {sessions} sessions, think {think} s, {workers} server process(es) x {threads} "
+               f"threads, client at nice {nice}, {elapsed:.0f} s")
     kinds = "; ".join(f"{k} {percentile(v, 95):.0f}" for k, v in sorted(by_kind.items()))
     rows = [
         row("load", f"p95 latency, all requests ({setting})", round(p95, 1), "ms", "", None,
@@ -235,12 +245,15 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--think", type=float, default=2.0, help="mean seconds between a session's requests")
     p.add_argument("--every", type=float, default=10, help="seconds between two ingests (0: no ingest)")
-    p.add_argument("--threads", type=int, default=8, help="server threads")
+    p.add_argument("--threads", type=int, default=8, help="server threads (per worker process)")
+    p.add_argument("--workers", type=int, default=1, help="server worker processes on the one port")
+    p.add_argument("--nice", type=int, default=10, help="niceness of the load generator's process (0: as the server)")
     p.add_argument("--ingest-loop", metavar="STORE", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.ingest_loop:
         return ingest_loop(Path(args.ingest_loop), args.seconds, args.every)
-    print_rows(run(Path(args.store), args.scale, args.sessions, args.seconds, args.think, args.every, args.threads))
+    print_rows(run(Path(args.store), args.scale, args.sessions, args.seconds, args.think, args.every, args.threads,
+                   workers=args.workers, nice=args.nice))
     return 0
 
 

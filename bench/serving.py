@@ -26,9 +26,13 @@ USERS = {  # username: (role, district)
     "bench_analyst": ("analyst", None),
     "bench_police": ("police", "450403"),       # 万秀区
     "bench_admin": ("admin", None),
-    # one account per load-test session: the server limits requests in flight per user (pages/limits.py)
-    **{f"bench_{role}_{n}": (role, None) for role in ("leadership", "analyst") for n in range(64)},
 }
+
+
+def session_users(roles: list[str]) -> dict:
+    """One account per load-test session, bench_<role>_<n> for the n-th session's role (the server limits
+    requests in flight per user, pages/limits.py)."""
+    return {f"bench_{role}_{n}": (role, None) for n, role in enumerate(roles)}
 
 
 def percentile(values, q: float) -> float:
@@ -93,12 +97,12 @@ def app_config(work: Path, assets: Path, state_path: Path):
     return AppConfig(secret_key=b"bench-secret-key-not-for-production", assets_dir=assets, **extra)
 
 
-def add_users(state_path: Path) -> None:
+def add_users(state_path: Path, extra: dict | None = None) -> None:
     from auth.state import State
     from auth.users import add_user, get_user
 
     state = State(state_path)
-    for name, (role, district) in USERS.items():
+    for name, (role, district) in {**USERS, **(extra or {})}.items():
         if get_user(state, name) is None:
             add_user(state, name, PASSWORD, role, district_code=district)
 
@@ -106,17 +110,23 @@ def add_users(state_path: Path) -> None:
 def _serve(args) -> int:
     from pages.production import serve_production
     from pages.server import create_app
+    from pages.workers import inherited_socket, serve_workers
     from store.db import Store
 
     work = Path(args.work)
     store = Store(args.store)
     assets = prepare_assets(store, work / "assets")
+    if args.workers > 1 and args.listen_fd is None:            # the supervisor: the workers build the app
+        worker = ["-m", "bench.serving", "--store", args.store, "--work", args.work, "--threads", str(args.threads)]
+        return serve_workers(worker, "127.0.0.1", args.port, args.workers,
+                             lambda port: print(f"PORT {port}", flush=True))
     app = create_app(store, app_config(work, assets, work / "state.sqlite"))
 
     def ready(server):
         print(f"PORT {server.effective_port}", flush=True)
 
-    serve_production(app, host="127.0.0.1", port=args.port, threads=args.threads, on_ready=ready)
+    sock = inherited_socket(args.listen_fd) if args.listen_fd is not None else None
+    serve_production(app, host="127.0.0.1", port=args.port, threads=args.threads, on_ready=ready, sock=sock)
     return 0
 
 
@@ -125,19 +135,21 @@ class Server:
     """The production server over `store_root` in a subprocess; `url` once started and its published snapshot
     warm (its /ready?warm=1, pages/warmup.py; `warm_s`: how long that took after it listened). A context manager."""
 
-    def __init__(self, store_root: Path, work: Path, threads: int = 8, entry: list[str] | None = None):
-        self.store_root, self.work, self.threads = Path(store_root), Path(work), threads
+    def __init__(self, store_root: Path, work: Path, threads: int = 8, entry: list[str] | None = None,
+                 workers: int = 1, accounts: dict | None = None):
+        self.store_root, self.work, self.threads, self.workers = Path(store_root), Path(work), threads, workers
+        self.accounts = accounts                               # accounts to add besides USERS
         self.entry = entry or ["-m", "bench.serving"]          # what the server process runs
         self.proc: subprocess.Popen | None = None
         self.url = ""
 
     def __enter__(self) -> Server:
         self.work.mkdir(parents=True, exist_ok=True)
-        add_users(self.work / "state.sqlite")
+        add_users(self.work / "state.sqlite", self.accounts)
         self.log = open(self.work / "server.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, *self.entry, "--store", str(self.store_root), "--work", str(self.work),
-             "--threads", str(self.threads)],
+             "--threads", str(self.threads), *(["--workers", str(self.workers)] if self.workers > 1 else [])],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=self.log, text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)})
         deadline = time.time() + 180
@@ -153,14 +165,17 @@ class Server:
         raise RuntimeError("server did not start in 180 s")
 
     def wait_ready(self, timeout: float = 1800) -> float:
-        """Seconds until the server says its published snapshot is warm."""
+        """Seconds until the server says its published snapshot is warm (each worker process: 20 answers in a
+        row, each on a new connection, which any worker may take)."""
         import requests
 
         started = time.perf_counter()
+        in_row = 0
         while time.perf_counter() - started < timeout:
-            if requests.get(self.url + "/ready?warm=1", timeout=30).status_code == 200:
+            in_row = in_row + 1 if requests.get(self.url + "/ready?warm=1", timeout=30).status_code == 200 else 0
+            if in_row >= (1 if self.workers == 1 else 20):
                 return time.perf_counter() - started
-            time.sleep(0.1)
+            time.sleep(0.1 if not in_row else 0.01)
         raise RuntimeError(f"server not warm after {timeout:.0f} s")
 
     @property
@@ -168,9 +183,16 @@ class Server:
         return self.proc.pid
 
     def rss_bytes(self) -> int:
-        """Resident memory of the server process now."""
+        """Resident memory of the server's processes now (its workers' included)."""
         import psutil
-        return psutil.Process(self.proc.pid).memory_info().rss
+        server = psutil.Process(self.proc.pid)
+        total = server.memory_info().rss
+        for child in server.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.NoSuchProcess:
+                pass
+        return total
 
     def __exit__(self, *exc) -> None:
         if self.proc and self.proc.poll() is None:
@@ -238,6 +260,8 @@ def main() -> int:
     p.add_argument("--work", required=True, help="folder for assets, state and notes")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--workers", type=int, default=1, help="server processes on the one port (pages/workers.py)")
+    p.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)
     return _serve(p.parse_args())
 
 

@@ -23,10 +23,10 @@ from dash import Input, Output, State, dcc, html
 import settings
 from layers.areas import feature_collection
 from pages import session
-from pages.components import area_options, coded_options, column, dropdown, grid_block, paged_grid, purge_on, section
+from pages.components import area_options, coded_options, column, dropdown, paged_grid, purge_on, section
 from pages.context import as_date
 from pages.i18n import t
-from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, readable, records
+from pages.people import EXPORT_COLUMNS, POPULATIONS, loop_people, people_block, people_count, readable, records
 from pages.streamed_files import MAX_ROWS, fits_a_sheet, parquet_chunks, xlsx_chunks
 from queries.dashboard import LEVELS, METRICS
 
@@ -127,7 +127,7 @@ def register(app, ctx) -> None:
         if found is None:
             return filters, t("outside_scope", lang)
         scope, params = found
-        n = len(loop_people(ctx, scope, **params))
+        n = people_count(ctx, scope, **params)
         session.audit(ctx.state, "people.list", "export", {"filters": params, "rows": n})
         return filters, t("export.count", lang, n=n)
 
@@ -141,10 +141,11 @@ def register(app, ctx) -> None:
         if not isinstance(request, dict) or found is None:
             return {"rowData": [], "rowCount": 0}
         scope, params = found
-        frame = loop_people(ctx, scope, **params, sort=request.get("sortModel"))
+        block, total = people_block(ctx, scope, int(request["startRow"]), int(request["endRow"]),
+                                    request.get("sortModel"), **params)
         lang = session.language()
-        return session.served(ctx.state, "export", params, request, grid_block(
-            frame, request, lambda block: records(readable(block[["person_id", *GRID_COLUMNS]], lang))))
+        return session.served(ctx.state, "export", params, request, {
+            "rowData": records(readable(block[["person_id", *GRID_COLUMNS]], lang)), "rowCount": total})
 
     app.clientside_callback(
         """function(filters) {

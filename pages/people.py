@@ -30,9 +30,8 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date | None = None, popula
     itself would (`cut`) instead of running it again. `since`: the period's first day, as the export's default.
     Accepted transfers between jurisdictions (loop/transfers.py) decide whose list a person is in."""
     sort_col, desc = sort_of(sort, SORTABLE)
-    params = {"as_of": as_of, "since": since or ctx.period().start, "population": population, "community": community,
-              "doc_type": doc_type, "country": country, "channel": channel, "sort_col": sort_col, "sort_desc": desc,
-              "moved": ctx.transfers.moved()}
+    params = _params(ctx, {"as_of": as_of, "since": since, "population": population, "community": community,
+                           "doc_type": doc_type, "country": country, "channel": channel}, sort_col, desc)
     if community:
         return ctx.query("loop_people", scope, **params)
     narrowed = population or doc_type or country or channel or sort_col
@@ -44,6 +43,50 @@ def loop_people(ctx, scope, as_of: dt.date, since: dt.date | None = None, popula
     key = ("people.cut", scope, tuple(sorted(params.items())))
     return ctx.people_cache.get(key, lambda _conn: cut(everyone, population, doc_type, country, channel,
                                                        sort_col, desc))
+
+
+def people_count(ctx, scope, as_of: dt.date, since: dt.date | None = None, population: str | None = None,
+                 community: str | None = None, doc_type: str | None = None, country: str | None = None,
+                 channel: str | None = None) -> int:
+    """How many people loop_people lists for these filters. Without a document, country or channel filter (they
+    read the rows' fields) and while the list itself is not kept, queries/loop_people_count.sql counts the same
+    people without computing their rows' fields: at the scale of a province the export's count for filters
+    nobody asked for yet no longer waits for the whole list."""
+    filters = {"as_of": as_of, "since": since, "population": population, "community": community,
+               "doc_type": doc_type, "country": country, "channel": channel}
+    if doc_type or country or channel or _kept(ctx, scope, filters) is not None:
+        return len(loop_people(ctx, scope, **filters))
+    counted = ctx.query("loop_people_count", scope, as_of=as_of, since=since or ctx.period().start,
+                        population=population, community=community, moved=ctx.transfers.moved())
+    return int(counted["people"].iloc[0])
+
+
+def people_block(ctx, scope, start: int, end: int, sort: list | None = None, **filters) -> tuple[pd.DataFrame, int]:
+    """Rows start..end-1 of loop_people(ctx, scope, sort=sort, **filters) and how many it lists. Unsorted and
+    without a document, country or channel filter, and while the whole list is not kept, the block is computed for
+    its own people only (queries/loop_people_page.sql, in the list's order: the person's) and the total counted
+    (people_count); otherwise cut from the whole list."""
+    sort_col, _ = sort_of(sort, SORTABLE)
+    if sort_col or any(filters.get(k) for k in ("doc_type", "country", "channel")) \
+            or _kept(ctx, scope, filters) is not None:
+        frame = loop_people(ctx, scope, sort=sort, **filters)
+        return frame.iloc[start:end].reset_index(drop=True), len(frame)
+    total = people_count(ctx, scope, **filters)
+    block = ctx.query("loop_people_page", scope, **_params(ctx, filters, None, False),
+                      page_start=start, page_rows=max(0, end - start))
+    return block, total
+
+
+def _params(ctx, filters: dict, sort_col: str | None, desc: bool) -> dict:
+    """loop_people.sql's parameters for these filters (None where not given) and sort."""
+    return {"as_of": filters["as_of"], "since": filters.get("since") or ctx.period().start,
+            **{k: filters.get(k) for k in ("population", "community", "doc_type", "country", "channel")},
+            "sort_col": sort_col, "sort_desc": desc, "moved": ctx.transfers.moved()}
+
+
+def _kept(ctx, scope, filters: dict) -> pd.DataFrame | None:
+    """The whole unsorted list for these filters when the people cache holds it (nothing is run)."""
+    return ctx.people_kept(scope, **_params(ctx, filters, None, False))
 
 
 def cut(frame: pd.DataFrame, population: str | None = None, doc_type: str | None = None,

@@ -238,8 +238,9 @@ def prime(app, middleware: ProductionMiddleware) -> int:
     return len(sources)
 
 
-def make_server(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, **adjustments):
-    """A waitress server (not yet running) for the Dash app; port 0 picks a free port (server.effective_port).
+def make_server(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, sock=None, **adjustments):
+    """A waitress server (not yet running) for the Dash app; port 0 picks a free port (server.effective_port);
+    `sock`: accept on this already listening socket instead (a worker of pages/workers.py).
     Its static bundles are compressed in the background meanwhile (prime)."""
     from waitress import create_server
 
@@ -249,14 +250,15 @@ def make_server(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8
                 "channel_timeout": 120, "cleanup_interval": 30, **adjustments}
     middleware = ProductionMiddleware.of(app)
     background(lambda: prime(app, middleware), "gzip-prime")
-    return create_server(middleware, host=host, port=port, **settings)
+    where = {"sockets": [sock]} if sock is not None else {"host": host, "port": port}
+    return create_server(middleware, **where, **settings)
 
 
 def serve_production(app, host: str = "127.0.0.1", port: int = 8050, threads: int = 8, on_ready=None,
-                     **adjustments) -> None:
+                     sock=None, **adjustments) -> None:
     """Serve the Dash app with waitress until interrupted. `on_ready(server)` is called once the socket is
     bound (tests and benchmarks use it to learn the port and to close the server)."""
-    server = make_server(app, host, port, threads, **adjustments)
+    server = make_server(app, host, port, threads, sock, **adjustments)
     log.info("serving on http://%s:%s with %d threads", host, server.effective_port, threads)
     if on_ready is not None:
         on_ready(server)

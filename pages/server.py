@@ -53,10 +53,11 @@ def registered(app, page, register) -> dict:
     return {key: page for key in set(app.callback_map) - before}
 
 
-def serve(store, host: str = "127.0.0.1", port: int = 8050, threads: int | None = None) -> None:
+def serve(store, host: str = "127.0.0.1", port: int = 8050, threads: int | None = None, sock=None) -> None:
     """Serve the dashboard with the production server (waitress, gzip, cached static files): never Flask's
-    development server. Threads: `threads`, else WUZHOU_THREADS, else 8."""
+    development server. Threads: `threads`, else WUZHOU_THREADS, else 8; `sock`: a listening socket shared
+    with other worker processes (pages/workers.py) instead of binding host and port."""
     from pages.production import serve_production, threads_from_env
 
     serve_production(create_app(store, AppConfig.from_env()), host=host, port=port,
-                     threads=threads or threads_from_env())
+                     threads=threads or threads_from_env(), sock=sock)

@@ -32,7 +32,7 @@ MASK = re.compile(r"\{mask_(name|id|phone|address):([\w.]+):(\w+)\}")
 POINT = re.compile(r"\{mask_(lon|lat):(\w+):(\w+)\}")
 HOUSE_NUMBER = "[0-9０-９]+([号栋幢座单元室楼层户弄组之\\-－])"   # a number before what it numbers: hidden
 SPREAD = 0.003              # degrees (about 300 m): person points spread this wide around their community's point
-INCLUDE = re.compile(r"\{include:(\w+)\}")
+INCLUDE = re.compile(r"^\{include:(\w+)\}", re.MULTILINE)     # at a line's start (not in a comment)
 PARAM = re.compile(r"\$(\w+)")
 PERSON_ROLES = ("police", "analyst", "system")          # may list people (masked); the others see aggregates
 RESERVED = ("scope_district", "scope_township", "reveal_person")
@@ -96,6 +96,11 @@ def _template(name: str) -> str:
     return (QUERY_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
+def _expanded(name: str) -> str:
+    """The query's text with every `{include:other}` replaced by that file's, itself expanded."""
+    return INCLUDE.sub(lambda m: _expanded(m.group(1)), _template(name))
+
+
 def lists_people(name: str) -> bool:
     """Whether queries/<name>.sql is a list of people (refused to roles that see aggregates only)."""
     return _template(name).startswith("-- access: person")
@@ -116,7 +121,7 @@ def render(name: str, people: bool = True) -> str:
         if kind == "scope_district":
             return district
         return f"({district} AND ($scope_township IS NULL OR {alias}.township_code = $scope_township))"
-    sql = SCOPE.sub(predicate, INCLUDE.sub(lambda m: _template(m.group(1)), _template(name)))
+    sql = SCOPE.sub(predicate, _expanded(name))
     sql = POINT.sub(lambda m: _point(*m.groups()), sql)
     return MASK.sub(lambda m: _mask(*m.groups(), people=people), sql)
 

@@ -63,10 +63,22 @@ def test_users_and_demo_use_the_given_store(city_store, tmp_path, monkeypatch, c
 
 def test_serve_serves_the_given_store(city_store, monkeypatch):
     served = []
+    monkeypatch.setenv("WUZHOU_WORKERS", "1")                      # one process: serve() in this one
     monkeypatch.setattr("app.ensure_map_files", lambda store: None)
     monkeypatch.setattr("pages.server.serve", lambda store, host, port: served.append(store.root))
     assert app.main(["serve", "--port", "1", "--store", str(city_store.root)]) == 0
     assert served == [city_store.root]
+
+
+def test_serve_with_workers_runs_them_on_the_given_store(city_store, monkeypatch):
+    started = []
+    monkeypatch.setattr("app.ensure_map_files", lambda store: None)
+    monkeypatch.setattr("pages.workers.serve_workers",
+                        lambda argv, host, port, workers: started.append((argv, host, port, workers)) or 0)
+    assert app.main(["serve", "--port", "1", "--workers", "3", "--store", str(city_store.root)]) == 0
+    (argv, host, port, workers), = started
+    assert (host, port, workers) == ("127.0.0.1", 1, 3)
+    assert argv[argv.index("--store") + 1] == str(Path(city_store.root).resolve()) and argv[-1] == "serve"
 
 
 def test_feeds_check_looks_up_the_given_store(city_store, demo_feeds, tmp_path, capsys):
