@@ -24,7 +24,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import definitions, freshness, session, tally
+from pages import community, definitions, freshness, session, tally
 from pages.components import card, chart, map_graph, section
 from pages.context import day, day_index
 from pages.i18n import t
@@ -209,6 +209,11 @@ def outlines(ctx, path: list[str]) -> list[str]:
     return [geojson_url(ctx, level) for level in LEVELS[:len(path)]]
 
 
+def opens_community(scope) -> bool:
+    """Whether the caller's role may open the neighbourhood page: leaders are never shown links to it."""
+    return scope.role in community.ROLES
+
+
 def number(value) -> str:
     """A count as 1,234; a score as 12.5."""
     value = float(value)
@@ -292,8 +297,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 html.Div([html.Button(t("up", lang), id="ov-up", className="button small"),
                           html.Span(id="ov-crumbs", className="crumbs"),
                           html.Span(t("drill.hint", lang), className="muted hint"),
-                          html.A(t("drill.open", lang), id="ov-open", href="/community", className="open-link",
-                                 style={"display": "none"})], className="crumbbar"),
+                          html.Span(id="ov-open")], className="crumbbar"),
                 html.Div(t("generated", lang), id="ov-generated", className="notice", style={"display": "none"}),
                 map_graph("ov-map", figure),
             ], className="map-col"),
@@ -376,7 +380,7 @@ def register(app, ctx) -> None:
         return {"path": path, "selected": code}
 
     @app.callback(Output("ov-crumbs", "children"), Output("ov-up", "disabled"), Output("ov-generated", "style"),
-                  Output("ov-open", "href"), Output("ov-open", "style"), Input("ov-drill", "data"))
+                  Output("ov-open", "children"), Input("ov-drill", "data"))
     def crumbs(drill):
         lang, scope = session.language(), session.current_scope()
         path = drill["path"]
@@ -389,10 +393,10 @@ def register(app, ctx) -> None:
         selected = drill.get("selected")
         if selected:
             names.append(dict(zip(level_areas["code"], level_areas["name"])).get(selected, selected))
+        opens = [html.A(t("drill.open", lang), href=f"/community?code={selected}", className="open-link")] \
+            if selected and opens_community(scope) else []
         return (" › ".join(names), len(path) <= len(home_path(scope)),
-                {"display": "block" if generated else "none"},
-                f"/community?code={selected}" if selected else "/community",
-                {"display": "inline" if selected else "none"})
+                {"display": "block" if generated else "none"}, opens)
 
     @app.callback(Output("ov-cards", "children"), Output("ov-funnel", "figure"),
                   Input("ov-day", "value"), Input("ov-drill", "data"))
@@ -451,10 +455,12 @@ def register(app, ctx) -> None:
         top = top[top["value"] > 0].nlargest(10, "value")
         if top.empty:
             return [caption(metric, "communities", as_of, lang), html.Div(t("ranked.empty", lang), className="muted")]
-        peak = top["value"].max()
-        return [caption(metric, "communities", as_of, lang), html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
-                                 html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
-                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
+        peak, linked = top["value"].max(), opens_community(scope)
+        return [caption(metric, "communities", as_of, lang), html.Ol([
+            html.Li([dcc.Link(n, href=f"/community?code={c}") if linked else html.Span(n),
+                     html.Span(number(v), className="num"),
+                     html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
+            for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
 
     app.clientside_callback(
         """function(day) {
