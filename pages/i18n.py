@@ -268,7 +268,8 @@ TEXT: dict[str, dict[str, str]] = {
     "export.xlsx": {"zh": "导出 Excel", "en": "Excel"},
     "export.parquet": {"zh": "导出 Parquet", "en": "Parquet"},
     "export.geojson": {"zh": "导出区域统计 GeoJSON", "en": "Areas as GeoJSON"},
-    "export.note": {"zh": "导出内容与列表完全一致（脱敏）。", "en": "Exports hold exactly the listed rows (masked)."},
+    "export.note": {"zh": "CSV、Excel、Parquet 与列表完全一致（脱敏）。",
+                    "en": "CSV, Excel and Parquet hold exactly the listed rows (masked)."},
     "export.bad_filters": {"zh": "筛选条件无效。", "en": "The filters are not valid."},
     "export.too_many_rows": {"zh": "符合条件的 {n:,} 行超过 Excel 工作表的上限（{most:,} 行），无法导出 Excel。"
                                    "请缩小筛选范围，或导出 CSV、Parquet。",
@@ -482,6 +483,11 @@ TEXT: dict[str, dict[str, str]] = {
     "card.fined": {"zh": "罚款", "en": "Fined"},
     "card.fined.def": {"zh": "截至所选日期因网络谣言被罚款的人数。",
                        "en": "People fined over online rumours up to the chosen day."},
+    # -- leadership map, round 2: exports, corrections log, briefing, view in the URL, locale
+    "export.note.geojson": {
+        "zh": "GeoJSON：所选区域下一级各区域的列表人数（people，按全部筛选条件）及截至结束日期的总览指标（只按区域和日期）。",
+        "en": "GeoJSON: the areas one level below the chosen one, each with the listed people (people, every "
+              "filter applied) and the overview's figures as of the end date (by area and date only)."},
 }
 
 
