@@ -488,6 +488,24 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "GeoJSON：所选区域下一级各区域的列表人数（people，按全部筛选条件）及截至结束日期的总览指标（只按区域和日期）。",
         "en": "GeoJSON: the areas one level below the chosen one, each with the listed people (people, every "
               "filter applied) and the overview's figures as of the end date (by area and date only)."},
+    "nav.corrections": {"zh": "更正记录", "en": "Corrections"},
+    "corrections": {"zh": "更正记录", "en": "Corrections log"},
+    "corrections.def": {
+        "zh": "通道重新报送的记录若与已存记录不同，以新值替换旧值，并在此留下记录：哪个批次（文件）更正了哪些字段、"
+              "影响哪些指标、原记录来自哪个批次。只列字段名，不显示人员信息。",
+        "en": "A record a channel re-sent with other values replaces the stored one and is logged here: which batch "
+              "(file) changed which fields, which figures they count in, which batch had sent the record before. "
+              "Field names only, never a person's data."},
+    "corrections.none": {"zh": "暂无更正", "en": "No corrections so far"},
+    "corrections.summary": {"zh": "{records:,} 条记录被更正，涉及 {batches:,} 个批次，最近一次 {latest}",
+                            "en": "{records:,} records corrected in {batches:,} batches, latest {latest}"},
+    "corrections.places": {"zh": "人员所属区域（各项数字的区域归属）", "en": "where people are counted (every figure by area)"},
+    "col.committed_at": {"zh": "更正时间", "en": "Corrected at"},
+    "col.file_name": {"zh": "更正文件（批次）", "en": "Correcting file"},
+    "col.figures": {"zh": "影响指标", "en": "Figures affected"},
+    "col.columns": {"zh": "更正字段", "en": "Fields changed"},
+    "col.records": {"zh": "记录数", "en": "Records"},
+    "col.before_files": {"zh": "原记录文件", "en": "Earlier file(s)"},
 }
 
 

@@ -24,7 +24,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import community, definitions, freshness, session, tally
+from pages import community, corrections, definitions, freshness, session, tally
 from pages.components import card, chart, map_graph, section
 from pages.context import day, day_index
 from pages.i18n import t
@@ -291,6 +291,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                      className="asof"),
         ], className="timebar"),
         freshness.panel(ctx.query("feed_status", scope, now=None), lang),
+        corrections.link(ctx, scope, lang),
         html.Div(id="ov-cards", className="cards"),
         html.Div([
             html.Div([

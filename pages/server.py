@@ -4,14 +4,14 @@ from __future__ import annotations
 import dash
 
 from intake import api
-from pages import (admin, alerts, checkpoints, community, export, feeds, gate, overview, page_scripts,
-                   quarantine, session, shell)
+from pages import (admin, alerts, checkpoints, community, corrections, export, feeds, gate, overview,
+                   page_scripts, quarantine, session, shell)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 from pages.limits import Limits
 from pages.warmup import Warmup, serving_state
 
-PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, admin)
+PAGES = (overview, community, export, checkpoints, feeds, alerts, quarantine, corrections, admin)
 
 
 def create_app(store, config: AppConfig | None = None) -> dash.Dash:
