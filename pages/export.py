@@ -232,11 +232,11 @@ def _people_file(frame: pd.DataFrame, kind: str):
     return parquet_chunks(frame)
 
 
-def attachment(name: str) -> str:
+def attachment(name: str, disposition: str = "attachment") -> str:
     """Content-Disposition for a download saved as `name`: an ASCII fallback and, when the name is not ASCII,
-    the UTF-8 name too (RFC 6266), as werkzeug's send_file writes it."""
+    the UTF-8 name too (RFC 6266), as werkzeug's send_file writes it; `inline` for a file the browser shows."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "")
-    return f'attachment; filename="{plain}"' + ("" if plain == name else f"; filename*=UTF-8''{quote(name)}")
+    return f'{disposition}; filename="{plain}"' + ("" if plain == name else f"; filename*=UTF-8''{quote(name)}")
 
 
 def _area_geojson(ctx, scope, filters: dict, params: dict, people: pd.DataFrame) -> tuple[str, int, str]:

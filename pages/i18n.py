@@ -506,6 +506,18 @@ TEXT: dict[str, dict[str, str]] = {
     "col.columns": {"zh": "更正字段", "en": "Fields changed"},
     "col.records": {"zh": "记录数", "en": "Records"},
     "col.before_files": {"zh": "原记录文件", "en": "Earlier file(s)"},
+    "briefing": {"zh": "生成简报 PDF", "en": "Briefing PDF"},
+    "briefing.def": {"zh": "当前视图（区域、指标、日期、图层）的一页简报，可打印", "en": "A printable one-page briefing of this view (area, metric, date, layers)"},
+    "briefing.title": {"zh": "态势简报", "en": "Situation briefing"},
+    "briefing.made": {"zh": "生成于 {when}（UTC），{user}", "en": "made {when} (UTC) by {user}"},
+    "briefing.change": {"zh": "较前一日 {change}", "en": "{change} on the day before"},
+    "briefing.map": {"zh": "地图：{metric}", "en": "Map: {metric}"},
+    "briefing.stale": {"zh": "未按时报送的数据通道", "en": "Channels gone quiet"},
+    "briefing.stale.none": {"zh": "各数据通道均按时报送。", "en": "Every channel is on time."},
+    "briefing.view": {"zh": "视图", "en": "View"},
+    "briefing.layers": {"zh": "图层：{layers}", "en": "Layers: {layers}"},
+    "briefing.generated": {"zh": "乡镇、村（社区）边界为生成数据，仅示意。",
+                           "en": "Township and community boundaries are generated, for illustration only."},
 }
 
 
