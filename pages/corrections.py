@@ -14,7 +14,7 @@ from pages.components import column, grid, section
 from pages.i18n import label_or_code, t
 from pages.tally import TALLY
 
-PATH, NAME, NAV = "/corrections", "corrections", "nav.corrections"
+PATH, NAME, NAV = "/corrections", "corrections", None          # reached from the overview's link
 ROLES = ("leadership", "police", "analyst", "admin")
 COLUMNS = ("committed_at", "channel", "file_name", "figures", "columns", "records", "before_files")
 # what each writer (ingest/writers.py) feeds, as the label keys of the figures a leader reads

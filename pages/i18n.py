@@ -488,7 +488,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "GeoJSON：所选区域下一级各区域的列表人数（people，按全部筛选条件）及截至结束日期的总览指标（只按区域和日期）。",
         "en": "GeoJSON: the areas one level below the chosen one, each with the listed people (people, every "
               "filter applied) and the overview's figures as of the end date (by area and date only)."},
-    "nav.corrections": {"zh": "更正记录", "en": "Corrections"},
     "corrections": {"zh": "更正记录", "en": "Corrections log"},
     "corrections.def": {
         "zh": "通道重新报送的记录若与已存记录不同，以新值替换旧值，并在此留下记录：哪个批次（文件）更正了哪些字段、"

@@ -20,8 +20,9 @@ def allowed(pages, role: str) -> list:
 
 
 def nav_links(pages, active, lang: str) -> list:
+    """Links to the pages that have a NAV label (a page without one is reached from another page's link)."""
     return [dcc.Link(t(p.NAV, lang), href=p.PATH, id=f"nav-{p.NAME}",
-                     className="nav-link active" if p is active else "nav-link") for p in pages]
+                     className="nav-link active" if p is active else "nav-link") for p in pages if p.NAV]
 
 
 def lang_class(code: str, lang: str) -> str:
