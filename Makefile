@@ -22,10 +22,12 @@ $(BUNDLE): bundle/package.json bundle/package-lock.json bundle/build.js bundle/p
 run: $(STAMP) $(BUNDLE)
 	$(PY) app.py serve
 
-## system-deps: the browser and CJK fonts the UI tests drive (Debian packages; needs root)
+## system-deps: the browser and CJK fonts the UI tests drive, Pango for the briefing PDF (Debian packages; needs root)
 system-deps:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep -qi "noto.*cjk" \
-	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk)
+	  && ldconfig -p | grep -q libpangoft2 \
+	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk \
+	      libpango-1.0-0 libpangoft2-1.0-0)
 
 ## test: install test needs and run the whole suite
 test: $(STAMP) $(BUNDLE) system-deps

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from layers import points as point_layer
-from layers.basemap import TEMPLATE
+from layers.basemap import DATE_AXIS, TEMPLATE
 
 KIND_COLOURS = {"return": "#6a1b9a", "leak_arrival": "#ef6c00", "leak_quarantine": "#d84315",
                 "leak_release": "#8d6e63", "leak_temperature": "#f9a825", "fever": "#c62828"}
@@ -88,14 +88,14 @@ def occupancy(frame: pd.DataFrame, label: str) -> dict:
     traces = [{"type": "heatmap", "z": rate.tolist(), "x": x, "y": names.tolist(), "zmin": 0, "zmax": 1,
                "colorscale": [[0, "#f7f9fa"], [0.5, "#fdbb84"], [1, "#b30000"]], "customdata": custom,
                "colorbar": {"tickformat": ".0%", "thickness": 10}, "name": label,
-               "hovertemplate": "%{y}<br>%{x}: %{customdata[0]} / %{customdata[1]}<extra></extra>"}]
+               "hovertemplate": "%{y}<br>%{x}: %{customdata[0]:,} / %{customdata[1]:,}<extra></extra>"}]
     over = frame["over_capacity"].to_numpy(dtype=bool)
     if over.any():
         traces.append({"type": "scatter", "mode": "markers", "x": [str(d)[:10] for d in days[day_at[over]]],
                        "y": names[site_at[over]].tolist(), "hoverinfo": "skip", "showlegend": False,
                        "marker": {"symbol": "square-open", "size": 12, "color": "#d50000", "line": {"width": 2}}})
     return {"data": traces, "layout": {"template": TEMPLATE, "height": max(220, 26 * len(names) + 80),
-                                       "xaxis": {"type": "date"}, "yaxis": {"automargin": True}}}
+                                       "xaxis": DATE_AXIS, "yaxis": {"automargin": True}}}
 
 
 def release_calendar(frame: pd.DataFrame, labels: dict[str, str], kind_labels: dict[str, str]) -> dict:
@@ -120,4 +120,4 @@ def release_calendar(frame: pd.DataFrame, labels: dict[str, str], kind_labels: d
                    "name": labels["released"], "line": {"color": "#2e7d32", "width": 2}})
     return {"data": traces, "layout": {"template": TEMPLATE, "height": 300, "barmode": "stack",
                                        "hovermode": "x unified", "legend": {"orientation": "h", "y": 1.15, "x": 0},
-                                       "xaxis": {"type": "date"}}}
+                                       "xaxis": DATE_AXIS}}

@@ -12,6 +12,9 @@ import shapely
 STYLE = {"version": 8, "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
          "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
 CONTEXT_LINE = "#90a4ae"
+# A date axis in either language: numeric months and days (plotly's own would name months in English), the
+# hover's day in ISO form (read alike in zh-CN and en).
+DATE_AXIS = {"type": "date", "tickformat": "%m-%d", "hoverformat": "%Y-%m-%d"}
 MAP_PX = (900, 620)             # the map's usual size in pixels, for fitting a view
 FONT = "Noto Sans CJK SC, Noto Sans CJK, Microsoft YaHei, sans-serif"
 TEMPLATE = {"layout": {   # a small template of our own instead of plotly's default (kilobytes in every figure)

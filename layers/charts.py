@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from layers.basemap import TEMPLATE
+from layers.basemap import DATE_AXIS, TEMPLATE
 
 SERIES = ("entered", "abroad", "in_quarantine")                  # the metrics the panels read, per day
 PANELS = ("new_entries", "entered", "abroad", "in_quarantine")   # one panel, one axis, one quantity each
@@ -53,8 +53,8 @@ def daily_panels(frame: pd.DataFrame, as_of, period: tuple, labels: dict[str, st
                            "y": [None if np.isnan(v) else float(v) for v in average],
                            "line": {"color": COLOURS["average_7d"], "width": 2}, "xaxis": "x", "yaxis": "y",
                            "hovertemplate": "%{y:,.1f}"})
-        layout[f"xaxis{n}"] = {"type": "date", "range": [start, end], "domain": [round(x0, 6), round(x0 + span, 6)], "anchor": f"y{n}",
-                               "tickformat": "%m-%d", "fixedrange": True, **({"matches": "x"} if n else {})}
+        layout[f"xaxis{n}"] = {**DATE_AXIS, "range": [start, end], "domain": [round(x0, 6), round(x0 + span, 6)],
+                               "anchor": f"y{n}", "fixedrange": True, **({"matches": "x"} if n else {})}
         layout[f"yaxis{n}"] = {**integer_axis(max(y, default=0)), "domain": [round(y1 - span, 6), round(y1, 6)], "anchor": f"x{n}"}
         title = f"<b>{labels[panel]}</b>" + (f" <span style='color:{COLOURS['average_7d']}'>— {labels['average_7d']}"
                                              "</span>" if panel == "new_entries" else "")
@@ -80,14 +80,14 @@ def weekly_new(cumulative: pd.Series, label: str, colour: str = "#6d4c41") -> di
                       "marker": {"color": colour}, "hovertemplate": "%{x}: %{y:,d}<extra></extra>"}],
             "layout": {"template": TEMPLATE, "height": 160, "margin": {"l": 40, "r": 8, "t": 24, "b": 28},
                        "title": {"text": label, "font": {"size": 12}, "x": 0, "xanchor": "left"},
-                       "xaxis": {"type": "date", "tickformat": "%m-%d", "fixedrange": True},
+                       "xaxis": {**DATE_AXIS, "fixedrange": True},
                        "yaxis": integer_axis(max(y, default=0), ticks=3)}}
 
 
 def funnel(stages: list[tuple[str, int]]) -> dict:
     """The closed loop as a funnel of (label, people) from abroad to released."""
     return {"data": [{"type": "funnel", "y": [s[0] for s in stages], "x": [int(s[1]) for s in stages],
-                      "textinfo": "value",
+                      "texttemplate": "%{value:,}",
                       "marker": {"color": ["#6a1b9a", "#1565c0", "#00838f", "#d84315", "#2e7d32"]}}],
             "layout": {"template": TEMPLATE, "height": 280, "margin": {"l": 110, "r": 16, "t": 16, "b": 16}}}
 
@@ -96,7 +96,7 @@ def checkpoint_days(frame: pd.DataFrame, labels: dict[str, str]) -> dict:
     """Vehicles and persons per checkpoint per day (checkpoint_daily rows) as two stacked heat maps."""
     days = sorted(frame["day"].unique())
     names = frame.drop_duplicates("checkpoint_id").set_index("checkpoint_id")["name"].sort_index()
-    traces, layout = [], {"template": TEMPLATE, "height": 520, "annotations": []}
+    traces, layout = [], {"template": TEMPLATE, "height": max(520, 2 * 16 * len(names) + 120), "annotations": []}
     for row, key in enumerate(("vehicles", "persons")):
         grid = frame.pivot(index="checkpoint_id", columns="day", values=key).reindex(index=names.index,
                                                                                      columns=days).fillna(0)
@@ -106,8 +106,9 @@ def checkpoint_days(frame: pd.DataFrame, labels: dict[str, str]) -> dict:
                        "showscale": False, "name": labels[key],
                        "hovertemplate": "%{y}<br>%{x}: %{z:,}<extra>" + labels[key] + "</extra>"})
         top = 1.0 if row == 0 else 0.46
-        layout[f"yaxis{axis}"] = {"domain": [top - 0.44, top - 0.04], "automargin": True}
-        layout[f"xaxis{axis}"] = {"anchor": f"y{axis}", "matches": "x" if row else None, "type": "date"}
+        layout[f"yaxis{axis}"] = {"domain": [top - 0.44, top - 0.04], "automargin": True, "tickmode": "array",
+                                  "tickvals": names.tolist(), "ticktext": names.tolist()}     # every station named
+        layout[f"xaxis{axis}"] = {**DATE_AXIS, "anchor": f"y{axis}", "matches": "x" if row else None}
         layout["annotations"].append({"text": labels[key], "x": 0.5, "y": top, "xref": "paper", "yref": "paper",
                                       "showarrow": False, "yanchor": "bottom"})
     return {"data": traces, "layout": layout}

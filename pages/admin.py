@@ -12,7 +12,7 @@ from auth import audit, throttle, unmask
 from auth.users import list_users, set_disabled
 from pages import session, unmask_review
 from pages.components import column, dropdown, grid, section
-from pages.i18n import t
+from pages.i18n import label_or_code, t
 
 PATH, NAME, NAV = "/admin", "admin", "nav.admin"
 ROLES = ("admin",)
@@ -45,7 +45,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 grid("ad-unmasks", [column(c, lang) for c in unmask_review.COLUMNS], rowData=[],
                      style={"height": "24vh"})),
         section(t("admin.audit", lang),
-                html.Div([dropdown("ad-action", [{"label": a, "value": a} for a in ACTIONS], lang,
+                html.Div([dropdown("ad-action", [{"label": label_or_code("audit", a, lang), "value": a} for a in ACTIONS], lang,
                                    placeholder=t("any", lang)),
                           html.Span(id="ad-audit-count", className="muted")], className="toolbar"),
                 grid("ad-audit", [column(c, lang) for c in AUDIT_COLUMNS], rowData=[], style={"height": "48vh"})),
@@ -90,8 +90,9 @@ def register(app, ctx) -> None:
                   Input("ad-action", "value"), Input("ad-version", "data"))
     def audit_log(action, _version):
         rows = audit.recent(ctx.state, LIMIT, action if action in ACTIONS else None)
-        shown = [{**r, "at": _when(r["at"])} for r in rows]
-        return shown, t("admin.audit.count", session.language(), n=len(shown), limit=LIMIT)
+        lang = session.language()
+        shown = [{**r, "at": _when(r["at"]), "action": label_or_code("audit", r["action"], lang)} for r in rows]
+        return shown, t("admin.audit.count", lang, n=len(shown), limit=LIMIT)
 
 
 def _when(seconds: float | None) -> str | None:

@@ -12,7 +12,9 @@ and the gate lets only this page's roles reach it."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+import re
 import unicodedata
 from urllib.parse import quote
 
@@ -43,11 +45,24 @@ GRID_COLUMNS = ("name", "stage", "populations", "doc_type", "country", "district
                 "last_temperature", "channels", "resident_id", "phone")
 FILTERS = ("district", "township", "community", "population", "doc_type", "country", "channel")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "communities": "community_code"}
 
 
 def file_prefix() -> str:
-    """Downloads are named after the configured city (settings.city()): wuzhou_loop_2020-03-29.csv."""
+    """Downloads are named after the configured city (settings.city())."""
     return settings.city().name_en.lower().replace(" ", "_")
+
+
+def file_name(what: str, params: dict, filters: dict, kind: str, now: dt.datetime | None = None) -> str:
+    """A download's name: city, what it holds, the dates, every filter set (the area's code, then stage,
+    document, country, channel) and when it was made (UTC), e.g.
+    wuzhou_loop_2020-01-20_2020-03-29_450403_in_quarantine_passport_20261205T1315Z.csv."""
+    area = filters.get("community") or filters.get("township") or filters.get("district")
+    chosen = [area, params.get("population"), params.get("doc_type"), params.get("country"), params.get("channel")]
+    parts = [file_prefix(), what, str(params["since"]), str(params["as_of"]),
+             *[re.sub(r"[^\w-]+", "-", str(v)).strip("-") for v in chosen if v],
+             (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y%m%dT%H%MZ")]
+    return "_".join(parts) + f".{kind}"
 
 
 def query_of(ctx, filters):
@@ -98,7 +113,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
             html.Strong(id="ex-count", className="count"),
             *[html.A(t(f"export.{kind}", lang), id=f"ex-{kind}", className="button", href=DOWNLOAD + kind)
               for kind in KINDS],
-            html.Span(t("export.note", lang), className="muted"),
+            html.Span([t("export.note", lang), html.Br(), t("export.note.geojson", lang)], className="muted"),
         ], className="toolbar"),
         dcc.Store(id="ex-filters"), dcc.Store(id="ex-purged"),
         paged_grid("ex-grid", columns, style={"height": "62vh"}),
@@ -173,15 +188,16 @@ def register(app, ctx) -> None:
             session.audit(ctx.state, "export", kind, {"filters": filters, "why": "outside scope"}, outcome="refused")
             return flask.Response(t("outside_scope", lang), 403, mimetype="text/plain")
         scope, params = found
+        frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
         if kind == "geojson":
-            body, count, name = _area_geojson(ctx, scope, filters, params["as_of"])
+            body, count, level = _area_geojson(ctx, scope, filters, params, frame)
+            name = file_name(level, params, filters, kind)
         else:
-            frame = loop_people(ctx, scope, **params)[list(EXPORT_COLUMNS)]
             if kind == "xlsx" and not fits_a_sheet(frame):
                 return flask.Response(t("export.too_many_rows", lang, n=len(frame), most=MAX_ROWS - 1), 422,
                                       mimetype="text/plain")
-            body, count, name = _people_file(frame, kind), len(frame), f"{file_prefix()}_loop_{params['as_of']}.{kind}"
-        session.audit(ctx.state, "export", kind, {"filters": params, "rows": count})
+            body, count, name = _people_file(frame, kind), len(frame), file_name("loop", params, filters, kind)
+        session.audit(ctx.state, "export", kind, {"filters": params, "rows": count, "file": name})
         return flask.Response(body, content_type=KINDS[kind], headers={"Content-Disposition": attachment(name)})
     app.server.add_url_rule(DOWNLOAD + "<kind>", "export_download", download)
 
@@ -219,25 +235,33 @@ def _people_file(frame: pd.DataFrame, kind: str):
     return parquet_chunks(frame)
 
 
-def attachment(name: str) -> str:
+def attachment(name: str, disposition: str = "attachment") -> str:
     """Content-Disposition for a download saved as `name`: an ASCII fallback and, when the name is not ASCII,
-    the UTF-8 name too (RFC 6266), as werkzeug's send_file writes it."""
+    the UTF-8 name too (RFC 6266), as werkzeug's send_file writes it; `inline` for a file the browser shows."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace('"', "")
-    return f'attachment; filename="{plain}"' + ("" if plain == name else f"; filename*=UTF-8''{quote(name)}")
+    return f'{disposition}; filename="{plain}"' + ("" if plain == name else f"; filename*=UTF-8''{quote(name)}")
 
 
-def _area_geojson(ctx, scope, filters: dict, as_of) -> tuple[str, int, str]:
-    """The areas one level below the chosen one (districts when none) with every metric as of the date, as
-    GeoJSON text; the number of areas; the file's name. The values come from the caller's tables at that level
-    (an area's value only depends on its own rows, as on the overview), computed once per snapshot whichever
-    area is chosen."""
+def _area_geojson(ctx, scope, filters: dict, params: dict, people: pd.DataFrame) -> tuple[str, int, str]:
+    """The areas one level below the chosen one (districts when none; the community itself when one is chosen)
+    as GeoJSON text, each with `people`: how many of the listed people (`people`, every filter applied) live
+    there (`people_unplaced`: those in none of them, their address not placed), and the overview's figures (METRICS) as of the end date, which count everyone of the area whatever
+    the stage, document, country or channel (the collection's `filters` and `figures_filtered_by` say so).
+    Returns the text, the number of areas and the level."""
     depth = 2 if filters.get("community") else sum(bool(filters.get(k)) for k in ("district", "township"))
     level = LEVELS[depth]
     areas = ctx.query("areas", scope, level=level)
-    caller = session.current_scope()
-    values = {m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}
-    text = json.dumps(feature_collection(areas, values), ensure_ascii=False)
-    return text, len(areas), f"{file_prefix()}_{level}_{as_of}.geojson"
+    if filters.get("community"):
+        areas = areas[areas["code"] == filters["community"]]
+    caller, as_of = session.current_scope(), params["as_of"]
+    listed = people[CODE_COLUMN[level]].value_counts()
+    values = {"people": [int(listed.get(c, 0)) for c in areas["code"]],
+              **{m: ctx.metric_on(caller, level, m, as_of, areas["code"].tolist()) for m in METRICS}}
+    collection = {**feature_collection(areas, values),
+                  "filters": {k: str(v) for k, v in params.items() if v is not None},
+                  "people_unplaced": len(people) - sum(values["people"]),
+                  "figures_filtered_by": ["area", "as_of"]}
+    return json.dumps(collection, ensure_ascii=False), len(areas), level
 
 
 def warm(ctx, scope) -> None:

@@ -8,6 +8,7 @@ from dash import html
 from pages import session
 from pages.components import column, grid, section
 from pages.i18n import label_or_code, t
+from pages.reasons import reason_text
 
 PATH, NAME, NAV = "/feeds", "feeds", "nav.feeds"
 ROLES = ("leadership", "analyst", "admin")
@@ -26,7 +27,8 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                           last_data_to=pd.to_datetime(status["last_data_to"]).dt.strftime("%Y-%m-%d %H:%M"),
                           median_gap_hours=status["median_gap_hours"].round(1),
                           quiet=[t("status.quiet" if q else "status.ok", lang) for q in status["quiet"]])
-    shown_reasons = reasons.assign(channel=[label_or_code("channel", c, lang) for c in reasons["channel"]])
+    shown_reasons = reasons.assign(channel=[label_or_code("channel", c, lang) for c in reasons["channel"]],
+                                   reason=[reason_text(r, lang) for r in reasons["reason"]])
     return html.Div([
         html.Div(html.Ul(warnings) if warnings else t("feeds.all_ok", lang),
                  id="fd-warnings", className="notice warn" if warnings else "notice ok"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import dash
 import pandas as pd
@@ -24,7 +25,7 @@ from layers import risk as risk_layer
 from layers.basemap import base_layers, bounds_of, fit, map_layout
 from layers.classes import METHODS, classify
 from loop import alerts, risk
-from pages import definitions, freshness, session, tally, tasks
+from pages import community, corrections, definitions, freshness, session, tally, tasks, view
 from pages.components import card, chart, map_graph, section
 from pages.context import day, day_index
 from pages.i18n import t
@@ -34,6 +35,8 @@ from queries.dashboard import LEVELS, METRICS
 from queries.figures import DAILY_FIGURES
 
 PATH, NAME, NAV = "/", "overview", "nav.overview"
+BRIEFING = "/briefing.pdf"                 # the one-page briefing of the view (pages/briefing.py)
+ROUTES = (BRIEFING,)
 ROLES = ("leadership", "police", "analyst")
 MAP_METRICS = (*METRICS, "alerts", "risk")
 POINT_LAYERS = ("checkpoints", "sites", "alerts", "cases_imported", "cases_local")   # data[1:] of the map, in order
@@ -182,6 +185,24 @@ def community_headline(ctx, scope, code: str, as_of) -> dict:
             "checkpoint_persons": int(rows["persons"].sum())}
 
 
+def picked_of(scope, drill: dict) -> str | None:
+    """The community picked on the map, when it lies in the caller's scope."""
+    selected = drill.get("selected")
+    return selected if selected and session.within(scope, selected) is not None else None
+
+
+def area_figures(ctx, area_scope, picked: str | None, as_of) -> dict:
+    """The cards' figures: of the picked community, else of the area `area_scope` is narrowed to."""
+    return community_headline(ctx, area_scope, picked, as_of) if picked else ctx.headline(area_scope, as_of)
+
+
+def daily_frame(ctx, scope, path: list[str], as_of) -> pd.DataFrame:
+    """The daily chart's rows (day, and charts.SERIES) of the area the path ends in, up to `as_of`."""
+    level, code = own(path)
+    series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES})
+    return series.loc[:as_of].rename_axis("day").reset_index()
+
+
 def clicked_area(ctx, scope, path: list[str], point: dict) -> str | None:
     """The area a map click means: the area itself (curve 0), or for a marker of a point layer (curves 1..)
     the area of the current level under the marker, so that markers over an area never swallow a drill."""
@@ -207,6 +228,20 @@ def outlines(ctx, path: list[str]) -> list[str]:
     """The coarser levels' outlines (whole city) around the shown areas: the neighbours of a district, of a
     township."""
     return [geojson_url(ctx, level) for level in LEVELS[:len(path)]]
+
+
+def area_names(ctx, scope, path: list[str], selected: str | None, lang: str) -> list[str]:
+    """The names from the city down to the area the path ends in (and the picked community)."""
+    names = [t("scope.city", lang)]
+    for depth, code in enumerate([*path, *([selected] if selected else [])]):
+        found = ctx.query("areas", scope, level=LEVELS[depth])
+        names.append(dict(zip(found["code"], found["name"])).get(code, code))
+    return names
+
+
+def opens_community(scope) -> bool:
+    """Whether the caller's role may open the neighbourhood page: leaders are never shown links to it."""
+    return scope.role in community.ROLES
 
 
 def number(value) -> str:
@@ -266,49 +301,64 @@ def warm(ctx, scope) -> None:
 
 
 # ------------------------------------------------------------------------------------------ layout
+def view_of(ctx, scope, query: dict) -> view.View:
+    """The view the address asks for (pages/view.py), else the caller's home area, people abroad, the latest day,
+    checkpoints and sites, quantile classes."""
+    period = ctx.period()
+    default = view.View(home_path(scope), None, "abroad", period.latest, SHOWN_LAYERS, "quantile")
+
+    def known(code: str) -> bool:
+        depth = {6: 0, 9: 1}.get(len(code), 2)
+        return code in set(ctx.query("areas", scope, level=LEVELS[depth])["code"])
+    return view.read(query, scope, home_path(scope), period, MAP_METRICS, POINT_LAYERS, METHODS, default, known)
+
+
 def layout(ctx, lang: str, query: dict) -> html.Div:
     scope = session.current_scope()
     ctx.warm(scope)
-    path = home_path(scope)
+    shown = view_of(ctx, scope, query)
+    path = shown.path
     period = ctx.period()
-    figure, legend_rows = map_figure(ctx, scope, path, "abroad", period.latest, "quantile", SHOWN_LAYERS, lang)
+    figure, legend_rows = map_figure(ctx, scope, path, shown.metric, shown.as_of, shown.classes, shown.layers, lang)
     return html.Div([
-        dcc.Store(id="ov-drill", data={"path": path, "selected": None}),
+        dcc.Store(id="ov-drill", data={"path": path, "selected": shown.selected}),
         dcc.Interval(id="ov-tick", interval=900, disabled=True),
         html.Div([
             html.Button(t("play", lang), id="ov-play", className="button", **{"data-pause": t("pause", lang),
                                                                              "data-play": t("play", lang)}),
             html.Div(dcc.Slider(id="ov-day", min=day_index(period.start), max=day_index(period.end), step=1,
-                                value=day_index(period.latest),
+                                value=day_index(shown.as_of),
                                 marks=slider_marks(period), allow_direct_input=False, updatemode="mouseup"),
                      className="slider"),
-            html.Div([t("as_of", lang), " ", html.Strong(period.latest.isoformat(), id="ov-day-label")],
+            html.Div([t("as_of", lang), " ", html.Strong(shown.as_of.isoformat(), id="ov-day-label")],
                      className="asof"),
+            html.A(t("briefing", lang), id="ov-briefing", className="button", target="_blank",
+                   href=f"{BRIEFING}?{urlencode(view.query_of(shown))}", title=t("briefing.def", lang)),
         ], className="timebar"),
         freshness.panel(ctx.query("feed_status", scope, now=None), lang),
         *([tasks.overview_panel(ctx, scope, lang)] if scope.role in tasks.ROLES else []),
+        corrections.link(ctx, scope, lang),
         html.Div(id="ov-cards", className="cards"),
         html.Div([
             html.Div([
                 html.Div([html.Button(t("up", lang), id="ov-up", className="button small"),
                           html.Span(id="ov-crumbs", className="crumbs"),
                           html.Span(t("drill.hint", lang), className="muted hint"),
-                          html.A(t("drill.open", lang), id="ov-open", href="/community", className="open-link",
-                                 style={"display": "none"})], className="crumbbar"),
+                          html.Span(id="ov-open")], className="crumbbar"),
                 html.Div(t("generated", lang), id="ov-generated", className="notice", style={"display": "none"}),
                 map_graph("ov-map", figure),
             ], className="map-col"),
             html.Div([
                 html.Div([html.Label(t("metric", lang)),
-                          dcc.RadioItems(id="ov-metric", value="abroad", className="radios",
+                          dcc.RadioItems(id="ov-metric", value=shown.metric, className="radios",
                                          options=[{"label": t(f"metric.{m}", lang), "value": m}
                                                   for m in MAP_METRICS]),
                           html.Label(t("classes", lang)),
-                          dcc.RadioItems(id="ov-classes", value="quantile", inline=True, className="radios",
+                          dcc.RadioItems(id="ov-classes", value=shown.classes, inline=True, className="radios",
                                          options=[{"label": t(f"classes.{m}", lang), "value": m}
                                                   for m in METHODS]),
                           html.Label(t("layers", lang)),
-                          dcc.Checklist(id="ov-points", value=list(SHOWN_LAYERS), className="radios",
+                          dcc.Checklist(id="ov-points", value=list(shown.layers), className="radios",
                                         options=[{"label": t(f"layer.{p}", lang), "value": p}
                                                  for p in POINT_LAYERS]),
                           html.Div(t("points.def", lang), className="muted")],
@@ -328,7 +378,10 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
 
 # ------------------------------------------------------------------------------------------ callbacks
 def register(app, ctx) -> None:
+    from pages import briefing          # it draws what this page shows (imports this module)
+
     tally.register(app, ctx, as_of_day)
+    briefing.register(app, ctx)
 
     @app.callback(Output("ov-map", "figure"), Output("ov-legend", "children"),
                   Input("ov-drill", "data"), Input("ov-metric", "value"), Input("ov-day", "value"),
@@ -377,23 +430,16 @@ def register(app, ctx) -> None:
         return {"path": path, "selected": code}
 
     @app.callback(Output("ov-crumbs", "children"), Output("ov-up", "disabled"), Output("ov-generated", "style"),
-                  Output("ov-open", "href"), Output("ov-open", "style"), Input("ov-drill", "data"))
+                  Output("ov-open", "children"), Input("ov-drill", "data"))
     def crumbs(drill):
         lang, scope = session.language(), session.current_scope()
-        path = drill["path"]
-        names = [t("scope.city", lang)]
-        for depth, code in enumerate(path):
-            found = ctx.query("areas", scope, level=LEVELS[depth])
-            names.append(dict(zip(found["code"], found["name"])).get(code, code))
-        level_areas = areas_in(ctx, scope, LEVELS[len(path)], path)
-        generated = bool(level_areas["generated"].any())
-        selected = drill.get("selected")
-        if selected:
-            names.append(dict(zip(level_areas["code"], level_areas["name"])).get(selected, selected))
+        path, selected = drill["path"], drill.get("selected")
+        names = area_names(ctx, scope, path, selected, lang)
+        generated = bool(areas_in(ctx, scope, LEVELS[len(path)], path)["generated"].any())
+        opens = [html.A(t("drill.open", lang), href=f"/community?code={selected}", className="open-link")] \
+            if selected and opens_community(scope) else []
         return (" › ".join(names), len(path) <= len(home_path(scope)),
-                {"display": "block" if generated else "none"},
-                f"/community?code={selected}" if selected else "/community",
-                {"display": "inline" if selected else "none"})
+                {"display": "block" if generated else "none"}, opens)
 
     @app.callback(Output("ov-cards", "children"), Output("ov-funnel", "figure"),
                   Input("ov-day", "value"), Input("ov-drill", "data"))
@@ -405,9 +451,8 @@ def register(app, ctx) -> None:
         area_scope = session.within(scope, (path or [None])[-1])
         if area_scope is None:
             return html.Div(t("outside_scope", lang), className="notice"), {}
-        selected = drill.get("selected")
-        picked = selected if selected and session.within(scope, selected) is not None else None
-        h = community_headline(ctx, area_scope, picked, as_of) if picked else ctx.headline(area_scope, as_of)
+        picked = picked_of(scope, drill)
+        h = area_figures(ctx, area_scope, picked, as_of)
         when = f"{t('as_of', lang)} {as_of.isoformat()}"
         details = {"abroad": t("card.abroad.split", lang, passport=h["abroad_passport"], permit=h["abroad_permit"]),
                    "in_quarantine": t("card.in_quarantine.split", lang, hotel=h["in_quarantine_hotel"],
@@ -431,10 +476,8 @@ def register(app, ctx) -> None:
         path = drill["path"]
         if session.within(scope, path[-1] if path else None) is None:
             return {}
-        level, code = own(path)
         as_of, period = as_of_day(ctx, day_value), ctx.period()
-        series = pd.DataFrame({key: ctx.metric(scope, level, key).series(code) for key in charts.SERIES})
-        shown = series.loc[:as_of].rename_axis("day").reset_index()
+        shown = daily_frame(ctx, scope, path, as_of)
         labels = {**{k: t(f"panel.{k}", lang) for k in charts.PANEL_LABELS if k != "as_of"}, "as_of": t("as_of", lang)}
         return charts.daily_panels(shown, as_of, (period.start, period.end), labels)
 
@@ -452,10 +495,19 @@ def register(app, ctx) -> None:
         top = top[top["value"] > 0].nlargest(10, "value")
         if top.empty:
             return [caption(metric, "communities", as_of, lang), html.Div(t("ranked.empty", lang), className="muted")]
-        peak = top["value"].max()
-        return [caption(metric, "communities", as_of, lang), html.Ol([html.Li([dcc.Link(n, href=f"/community?code={c}"), html.Span(number(v), className="num"),
-                                 html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
-                        for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
+        peak, linked = top["value"].max(), opens_community(scope)
+        return [caption(metric, "communities", as_of, lang), html.Ol([
+            html.Li([dcc.Link(n, href=f"/community?code={c}") if linked else html.Span(n),
+                     html.Span(number(v), className="num"),
+                     html.Div(className="bar", style={"width": f"{100 * v / peak:.0f}%"})])
+            for c, n, v in zip(top["code"], top["name"], top["value"])], className="ranked")]
+
+    app.clientside_callback(
+        view.SYNC % BRIEFING,
+        Output("lang-zh", "href", allow_duplicate=True), Output("lang-en", "href", allow_duplicate=True),
+        Output("ov-briefing", "href"),
+        Input("ov-drill", "data"), Input("ov-metric", "value"), Input("ov-day", "value"), Input("ov-points", "value"),
+        Input("ov-classes", "value"), prevent_initial_call="initial_duplicate")
 
     app.clientside_callback(
         """function(day) {

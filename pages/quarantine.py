@@ -60,8 +60,15 @@ def list_rows(frame: pd.DataFrame, grid_id: str, lang: str) -> list[dict]:
 
 
 def layout(ctx, lang: str, query: dict) -> html.Div:
+    """Roles that see aggregates only get the counts and a notice where the lists of people would be: no grid."""
     people = session.current_scope().sees_people
-    aggregates_only = [] if people else [html.Div(t("aggregates_only", lang), className="notice")]
+    shown = [g for g in LISTS if people or g not in PEOPLE_LISTS]
+
+    def people_list(grid_id, height):
+        if grid_id in shown:
+            return paged_grid(grid_id, [column(c, lang) for c in LISTS[grid_id]], style={"height": height})
+        return html.Div(t("aggregates_only", lang), className="notice", id=f"{grid_id}-none")
+
     return html.Div([
         html.Div([html.Label(t("as_of", lang)), date_picker("qr-date", ctx.period())],
                  className="toolbar"),
@@ -71,16 +78,13 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
                 html.Div(t("quarantine.occupancy.def", lang), className="muted")),
         html.Div([
             section(t("quarantine.calendar", lang), chart("qr-calendar"), className="panel grow"),
-            section(t("quarantine.watch", lang), html.Div(id="qr-watch-count", className="muted"), *aggregates_only,
-                    paged_grid("qr-watch", [column(c, lang) for c in WATCH_COLUMNS], style={"height": "300px"}),
-                    className="panel side-wide"),
+            section(t("quarantine.watch", lang), html.Div(id="qr-watch-count", className="muted"),
+                    people_list("qr-watch", "300px"), className="panel side-wide"),
         ], className="row"),
         section(t("quarantine.home", lang), html.Div(t("quarantine.home.def", lang), className="muted"),
-                *aggregates_only,
-                paged_grid("qr-home", [column(c, lang) for c in HOME_COLUMNS], style={"height": "32vh"})),
-        section(t("plan.batches", lang),
-                paged_grid("qr-batches", [column(c, lang) for c in BATCH_COLUMNS], style={"height": "40vh"})),
-        dcc.Store(id="qr-listed"), *[dcc.Store(id=f"{g}-purged") for g in LISTS],
+                people_list("qr-home", "32vh")),
+        section(t("plan.batches", lang), people_list("qr-batches", "40vh")),
+        dcc.Store(id="qr-listed"), *[dcc.Store(id=f"{g}-purged") for g in shown],
     ], className="quarantine")
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 import dash
 
 from intake import api
-from pages import (admin, alerts, checkpoints, community, export, feeds, gate, identity, overview, page_scripts,
-                   quarantine, search, session, shell, tasks, unmask_review)
+from pages import (admin, alerts, checkpoints, community, corrections, export, feeds, gate, identity, overview,
+                   page_scripts, quarantine, search, session, shell, tasks, unmask_review)
 from pages.context import AppConfig, AppContext
 from pages.i18n import t
 from pages.limits import Limits
 from pages.warmup import Warmup, serving_state
 
 PAGES = (overview, search, community, export, checkpoints, feeds, alerts, quarantine, tasks, identity, unmask_review,
-         admin)
+         corrections, admin)
 
 
 def create_app(store, config: AppConfig | None = None) -> dash.Dash:

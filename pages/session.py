@@ -97,8 +97,9 @@ def language() -> str:
     return lang if lang in LANGUAGES else DEFAULT
 
 
-def remember_language() -> None:
-    """Flask before_request hook: a `?lang=en` (or zh) on any page is remembered for the session."""
-    lang = request.args.get("lang")
+def remember_language(lang: str | None = None) -> None:
+    """Flask before_request hook: a `?lang=en` (or zh) on any page is remembered for the session; the router
+    passes the `lang` of an address reached without a reload."""
+    lang = lang or request.args.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang

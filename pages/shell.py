@@ -20,18 +20,27 @@ def allowed(pages, role: str) -> list:
 
 
 def nav_links(pages, active, lang: str) -> list:
+    """Links to the pages that have a NAV label (a page without one is reached from another page's link)."""
     return [dcc.Link(t(p.NAV, lang), href=p.PATH, id=f"nav-{p.NAME}",
-                     className="nav-link active" if p is active else "nav-link") for p in pages]
+                     className="nav-link active" if p is active else "nav-link") for p in pages if p.NAV]
+
+
+def lang_class(code: str, lang: str) -> str:
+    return "lang-link" + (" active" if code == lang else "")
+
+
+def who_text(user, lang: str) -> str:
+    return f"{user.display_name} · {t(f'role.{user.role}', lang)}" if user else ""
 
 
 def layout(pages) -> html.Div:
     """The app's layout, in the session's language (Dash calls this on every page load)."""
     lang, user = session.language(), session.current_user()
     role = user.role if user else None
-    switch = [html.A(t(f"lang.{code}", lang), id=f"lang-{code}", href=f"?lang={code}",
-                     className="lang-link" + (" active" if code == lang else "")) for code in LANGUAGES]
+    switch = [dcc.Link(t(f"lang.{code}", lang), id=f"lang-{code}", href=f"?lang={code}",
+                       className=lang_class(code, lang)) for code in LANGUAGES]
     who = html.Form([
-        html.Span(f"{user.display_name} · {t(f'role.{role}', lang)}" if user else "", id="who", className="who"),
+        html.Span(who_text(user, lang), id="who", className="who"),
         html.Button(t("logout", lang), id="logout", type="submit", className="link-button"),
     ], action="/logout", method="POST", className="account")
     return html.Div([
@@ -49,16 +58,19 @@ def layout(pages) -> html.Div:
 
 def register(app, ctx, pages) -> None:
     """The router: render the page for the URL if the user's role may open it (the home path opens the role's
-    first page), mark its nav link, keep the language links on this page."""
+    first page), mark its nav link, keep the language links on this page. The language links navigate inside
+    the page (no reload): a `lang` in the address is remembered here, and the header is relabelled."""
     by_path = {p.PATH: p for p in pages}
 
     @app.callback(Output("page", "children"), Output("nav", "children"),
                   *[Output(f"lang-{code}", "href") for code in LANGUAGES],
+                  *[Output(f"lang-{code}", "className") for code in LANGUAGES],
+                  Output("app-title", "children"), Output("who", "children"), Output("logout", "children"),
                   Input("url", "pathname"), Input("url", "search"))
     def route(pathname, search):
-        lang, role = session.language(), session.current_scope().role
         query = dict(parse_qsl((search or "").lstrip("?")))
-        query.pop("lang", None)
+        session.remember_language(query.pop("lang", None))
+        lang, role = session.language(), session.current_scope().role
         mine = allowed(pages, role)
         page = by_path.get(pathname or "/")
         if (pathname or "/") == "/" and page not in mine and mine:
@@ -70,4 +82,5 @@ def register(app, ctx, pages) -> None:
         else:
             body = page.layout(ctx, lang, query)
         hrefs = [f"{pathname or '/'}?{urlencode({**query, 'lang': code})}" for code in LANGUAGES]
-        return body, nav_links(mine, page, lang), *hrefs
+        return (body, nav_links(mine, page, lang), *hrefs, *[lang_class(code, lang) for code in LANGUAGES],
+                t("app.title", lang), who_text(session.current_user(), lang), t("logout", lang))

@@ -19,6 +19,8 @@ SHOTS = (  # file, demo account, path, map to wait for, element to wait for (pag
     ("export", "analyst", "/export?lang=zh", None, "#ex-grid .ag-row:not(.ag-row-loading)"),
     ("checkpoints", "leader", "/checkpoints?lang=zh", "cp-map", "#cp-days .js-plotly-plot"),
     ("feeds", "analyst", "/feeds?lang=zh", None, "#fd-status .ag-row"),
+    ("quarantine", "leader", "/quarantine?lang=zh", None, "#qr-batches .ag-row:not(.ag-row-loading)"),
+    ("corrections", "leader", "/corrections?lang=zh", None, "#co-summary"),
     ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row:not(.ag-row-loading)"),
     ("admin", "admin", "/admin?lang=zh", None, "#ad-audit .ag-row"),
 )

@@ -31,13 +31,15 @@ def map_locations(duo) -> list:
 
 def click_map_at(duo, graph_id: str, lon: float, lat: float, kinds=("mouseMoved", "mouseMoved", "mousePressed",
                                                                       "mouseReleased")) -> None:
-    """A real mouse move and click (Chrome DevTools input events) on the map at lon/lat."""
+    """A real mouse move and click (Chrome DevTools input events) on the map at lon/lat, the map scrolled to the
+    middle of the window first (as a user would: the point may lie below the fold on a smaller screen)."""
     x, y = duo.driver.execute_script("""
+        document.getElementById('%s').scrollIntoView({block: 'center'});
         const gd = document.querySelector('#%s .js-plotly-plot');
         const m = gd._fullLayout.map._subplot.map;
         const box = m.getCanvas().getBoundingClientRect();
         const p = m.project([arguments[0], arguments[1]]);
-        return [box.left + p.x, box.top + p.y];""" % graph_id, lon, lat)
+        return [box.left + p.x, box.top + p.y];""" % (graph_id, graph_id), lon, lat)
     for kind in kinds:
         duo.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": kind, "x": x + (kind == "mouseMoved"),
                                                                 "y": y, "button": "left", "clickCount": 1})

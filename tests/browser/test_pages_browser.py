@@ -76,6 +76,7 @@ def test_export_pages_rows_from_the_server_and_downloads_exactly_the_shown_count
     browser.find_element("#ex-csv").click()                                    # the browser saves it natively
     csv = wait_until(lambda: [p for p in browser.downloads.glob("*.csv") if p.stat().st_size], message="csv file")[0]
     assert len(pd.read_csv(csv, encoding="utf-8-sig")) == count
+    assert re.fullmatch(r"wuzhou_loop_\d{4}-\d\d-\d\d_\d{4}-\d\d-\d\d_\d{6}_\d{8}T\d{4}Z\.csv", csv.name)  # dates, area, time
     assert shown_count(browser) == count                                       # still on the page
     assert severe_errors(browser) == []
 

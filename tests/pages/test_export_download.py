@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 import pandas as pd
 import pytest
@@ -44,6 +44,22 @@ def shown_count(client, filters: dict) -> int:
     return int(re.sub(r"[^\d]", "", text))
 
 
+NAMED = r'wuzhou_%s_\d{4}-\d\d-\d\d_2020-03-29_?%s_\d{8}T\d{4}Z\.%s'
+
+
+def saved_name(header: str) -> str:
+    """The name a browser saves a download under: the UTF-8 one when given (RFC 6266), else the plain one."""
+    found = re.search(r"filename\*=UTF-8''(\S+)", header)
+    return unquote(found.group(1)) if found else re.fullmatch(r'attachment; filename="(.*)"', header).group(1)
+
+
+def named(filters: dict) -> list[str]:
+    """What a file name says of the filters: the area's code, then stage, document, country, channel."""
+    area = filters.get("community") or filters.get("township") or filters.get("district")
+    return [v for v in (area, filters.get("population"), filters.get("doc_type"), filters.get("country"),
+                        filters.get("channel")) if v]
+
+
 def exports(username: str, state_path) -> list[dict]:
     return [r for r in audit.recent(State(state_path), 100_000, "export") if r["username"] == username]
 
@@ -55,7 +71,8 @@ def test_every_format_holds_exactly_the_counted_rows(app, client, filters):
     for kind in ("csv", "xlsx", "parquet"):
         reply = client.http.get(url(kind, filters))
         assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
-        assert reply.headers["Content-Disposition"] == f'attachment; filename="wuzhou_loop_{DAY}.{kind}"'
+        assert re.fullmatch(NAMED % ("loop", "_".join(named(filters)), kind),
+                            saved_name(reply.headers["Content-Disposition"]))
         bodies[kind] = reply.get_data()
     parquet = pd.read_parquet(io.BytesIO(bodies["parquet"]))
     since = dt.date.fromisoformat(filters.get("since", "2020-01-20"))
@@ -121,13 +138,45 @@ def test_geojson_holds_the_areas_below_the_chosen_one(client, synthetic_store):
              conn.execute("SELECT count(*) FROM townships WHERE district_code = ?", [OWN]).fetchone()[0])]:
         reply = client.http.get(url("geojson", filters))
         assert reply.status_code == 200 and reply.headers["Content-Type"] == "application/geo+json"
-        assert reply.headers["Content-Disposition"] == f'attachment; filename="wuzhou_{level}_{DAY}.geojson"'
+        assert re.fullmatch(NAMED % (level, "_".join(named(filters)), "geojson"),
+                            saved_name(reply.headers["Content-Disposition"]))
         collection = json.loads(reply.get_data())
         assert collection["type"] == "FeatureCollection" and len(collection["features"]) == expected > 0
         for feature in collection["features"]:
             assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
             assert set(METRICS) <= set(feature["properties"])
             assert str(feature["properties"]["code"]).startswith(filters.get("district", ""))
+
+
+def test_geojson_counts_the_listed_people_of_every_filter_and_says_what_it_holds(client, synthetic_store):
+    """Stage, document, country and channel narrow the GeoJSON's `people` exactly as the list; the figures that
+    do not follow them are named; the file name carries each filter."""
+    conn = synthetic_store.reader()
+    doc, country = conn.execute("SELECT doc_type, country FROM abroad GROUP BY ALL ORDER BY count(*) DESC").fetchone()
+    channel = conn.execute("SELECT channel FROM sightings GROUP BY ALL ORDER BY count(*) DESC").fetchone()[0]
+    totals = []
+    for filters in ({}, {"population": "abroad"}, {"population": "abroad", "doc_type": doc},
+                    {"population": "abroad", "doc_type": doc, "country": country}, {"channel": channel},
+                    {"district": OWN, "population": "abroad", "country": country}):
+        listed = len(loop_people(client.app.server.extensions["context"], Scope.whole_city("analyst"),
+                                 as_of=dt.date.fromisoformat(DAY),
+                                 **{k: v for k, v in filters.items() if k != "district" and k != "population"},
+                                 population=filters.get("population"))
+                     .pipe(lambda f: f[f["district_code"] == OWN] if "district" in filters else f))
+        reply = client.http.get(url("geojson", filters))
+        assert reply.status_code == 200
+        assert re.fullmatch(NAMED % ("townships" if "district" in filters else "districts",
+                                     "_".join(named(filters)), "geojson"),
+                            saved_name(reply.headers["Content-Disposition"])), reply.headers["Content-Disposition"]
+        collection = json.loads(reply.get_data())
+        people = sum(f["properties"]["people"] for f in collection["features"])
+        assert people + collection["people_unplaced"] == listed, filters
+        assert {k: v for k, v in collection["filters"].items() if k in filters} == \
+            {k: v for k, v in filters.items() if k != "district"}
+        assert collection["figures_filtered_by"] == ["area", "as_of"]
+        totals.append(people)
+    assert totals[0] > totals[1] > totals[2] >= totals[3] > 0 and totals[4] < totals[0]
+    print(f"\ngeojson people per filter set: {totals}")
 
 
 def test_each_download_is_audited_once_with_its_row_count(login, app_config):

@@ -25,7 +25,7 @@ def test_clicking_an_area_drills_down_and_up_goes_back(client):
                          {"ov-drill.data": deeper}).outputs["ov-drill.data"]
     assert picked == {"path": ["450403", "450403005"], "selected": "450403005001"}
     crumbs = client.call("ov-crumbs.children", {"ov-drill.data": picked}).outputs
-    assert crumbs["ov-open.href"] == "/community?code=450403005001"
+    assert "/community?code=450403005001" in str(crumbs["ov-open.children"])
     assert crumbs["ov-generated.style"] == {"display": "block"}
     up = client.call("ov-drill.data", {"ov-up.n_clicks": 1}, {"ov-drill.data": deeper}).outputs["ov-drill.data"]
     assert up["path"] == ["450403"]
@@ -78,3 +78,16 @@ def test_a_click_on_a_marker_drills_into_the_area_under_it(client, synthetic_sto
     nowhere = client.call("ov-drill.data", {"ov-map.clickData": {"points": [{"curveNumber": 1, "lon": 0.0,
                                                                               "lat": 0.0}]}}, state).outputs
     assert nowhere == {}                                     # outside every area: nothing to drill into
+
+
+def test_leaders_see_no_link_to_the_neighbourhood_page(login):
+    """Leadership may not open /community: the ranking names communities without links, and a picked community
+    offers no "open" link."""
+    leader = login("leadership")
+    ranked = leader.call("ov-ranked.children", {"ov-drill.data": {"path": [], "selected": None},
+                                                "ov-metric.value": "abroad", "ov-day.value": DAY})
+    text = str(ranked.outputs["ov-ranked.children"])
+    assert "/community" not in text and "Span" in text
+    crumbs = leader.call("ov-crumbs.children", {"ov-drill.data": {"path": ["450403", "450403005"],
+                                                                  "selected": "450403005001"}}).outputs
+    assert crumbs["ov-open.children"] == []

@@ -6,6 +6,7 @@ residence (no area codes): the city counts them, no district does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 
 import pandas as pd
@@ -125,6 +126,20 @@ def _rows(boundaries, seed: int) -> dict[str, list[dict]]:
                                           "detained": people[1], "fined": people[2], "summary": "…", "batch_id": 11,
                                           "line": n + 2})
     rows["batches"], rows["rejects"] = _provenance()
+    rows["corrections"] = _corrections()
+    return rows
+
+
+def _corrections() -> list[dict]:
+    """Re-sent hotel stays with other values: batch 3 corrected two of batch 1's records (one the hotel, one the
+    hotel and the phone), batch 5 one of batch 3's; a grid record's address corrected by batch 23."""
+    hotel, grid = [("place",), ("phone", "place")], [("address",)]
+    rows = []
+    for batch, before, changed in [(3, 1, hotel[0]), (3, 1, hotel[1]), (5, 3, hotel[0]), (23, 21, grid[0])]:
+        rows.append({"feed": "grid" if batch == 23 else "hotel", "key": f"K{len(rows)}", "before_fields": "{}",
+                     "changed": json.dumps([{"column": c, "before": "张三", "after": "李四"} for c in changed]),
+                     "before_batch_id": before, "before_line": 2, "batch_id": batch, "line": 2 + len(rows),
+                     "corrected_at": DAY0 + dt.timedelta(days=batch, minutes=2)})
     return rows
 
 
