@@ -211,18 +211,22 @@ def test_closing_an_alert_takes_it_off_the_map(app, config, ctx):
 
 
 def test_ranked_communities_by_alerts_and_by_risk_score(app, config, ctx):
-    client = as_user(app, config, "leadership")
+    """The ranking shows the top communities' values; analysts get links to them, leaders the same list unlinked."""
+    analyst, leader = as_user(app, config, "analyst"), as_user(app, config, "leadership")
     as_of = dt.date(2020, 3, 29)
     drill = {"path": [], "selected": None}
     counted = loop_map.loop_as_of(loop_map.counted_alerts(loop_map.loop_states(ctx, CITY)), as_of)
     per_community = counted.groupby("community_code").size()
     scores = alerts_page.risk_scores(ctx, CITY, as_of).set_index("community_code")["score"]
     for metric, expected in (("alerts", per_community), ("risk", scores)):
-        ranked = client.call("ov-ranked.children", {"ov-drill.data": drill, "ov-metric.value": metric,
-                                                    "ov-day.value": day_index(as_of)}).outputs["ov-ranked.children"]
+        inputs = {"ov-drill.data": drill, "ov-metric.value": metric, "ov-day.value": day_index(as_of)}
+        ranked = analyst.call("ov-ranked.children", inputs).outputs["ov-ranked.children"]
         items = ranked[1]["props"]["children"]                 # [caption naming metric, unit and date, list]
         shown = {re.search(r"code=(\d+)", str(i)).group(1): i["props"]["children"][1]["props"]["children"]
                  for i in items}
+        unlinked = leader.call("ov-ranked.children", inputs).outputs["ov-ranked.children"][1]["props"]["children"]
+        assert "href" not in str(unlinked)
+        assert [i["props"]["children"][1]["props"]["children"] for i in unlinked] == list(shown.values())
         top = expected[expected > 0].sort_values(ascending=False)
         assert len(shown) == min(10, len(top)) and len(shown) > 0
         for code, text in shown.items():
