@@ -212,7 +212,8 @@ def test_downloads_stream_unbuffered_ungzipped_and_unstored(served, app_config):
     assert reply.status == 200 and reply.getheader("Transfer-Encoding") == "chunked"
     assert reply.getheader("Content-Length") is None and reply.getheader("Content-Encoding") is None
     assert reply.getheader("Cache-Control") == "no-store" and reply.getheader("ETag") is None
-    assert reply.getheader("Content-Disposition") == 'attachment; filename="wuzhou_loop_2020-03-29.csv"'
+    assert re.fullmatch(r'attachment; filename="wuzhou_loop_2020-01-20_2020-03-29_\d{8}T\d{4}Z\.csv"',
+                        reply.getheader("Content-Disposition"))          # period and time of export (export.py)
     assert data.startswith("\ufeffperson_id,".encode()) and data.count(b"\r\n") > 100
     for kind, magic in (("xlsx", b"PK\x03\x04"), ("parquet", b"PAR1")):
         reply, data = analyst.request("GET", f"/export/download/{kind}?as_of=2020-03-29")
