@@ -1,0 +1,180 @@
+"""The ingest on a distributed engine (Dask): the same steps and SQL as `ingest.run`, spread over worker processes.
+
+- stage (read, validate, place): one task per file, or per file and city in a province, run on a worker against
+  a read-only connection to the city's published snapshot (the reference tables and boundaries it validates
+  and places against). Its result, the checked rows and the unreadable ones as Arrow tables, stays on the worker.
+- commit (natural keys, identity resolution, write): one task per city, on a worker, holding that city's write
+  lock. It stages the city's files a few ahead of itself and takes them in their order, each one batch in one
+  transaction through `ingest.pipeline.ingest_file`, so batch ids, persons and every figure are those of
+  one machine. Cities commit in parallel, each into its own store.
+- a file whose feed writes a table that staging reads (the checkpoint and quarantine site lists) closes a wave:
+  it and the files before it are committed and published before later files are staged.
+
+An optional extra (requirements-distributed.txt); the engine and its measurement: docs/distributed.md.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+import settings
+from ingest.channels import Feed
+from ingest.pipeline import BatchSummary, file_sha256, ingest_file, prepare, stage_file
+from ingest.placement import JOINED, CityGeo
+from ingest.readers import FeedError, Parsed
+from ingest.run import refusal
+from ingest.validate import KINDS, macros
+from ingest.writers import WRITERS
+from store.db import Store
+
+AHEAD = 4          # files a city's commit stages ahead of itself (bounds the staged rows held in memory)
+
+
+@dataclass(frozen=True)
+class City:
+    """Where one city's records go: its store folder and its configuration directory (None: the default)."""
+    name: str
+    store: str
+    config: str | None = None
+
+
+@dataclass
+class Staged:
+    """A file read, validated and placed on a worker: the temp tables `checked` and `parse_rejects` as Arrow."""
+    rows_read: int
+    checked: pa.Table
+    rejects: pa.Table
+    sha: str           # the file's SHA-256 (a province's file: the whole file's, for each city's part)
+
+    def load(self, conn) -> int:
+        """Re-create the temp tables on the writer's connection; return the records read."""
+        staged_checked, staged_rejects = self.checked, self.rejects  # noqa: F841 (read by name: DuckDB's scan)
+        conn.execute("CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM staged_checked")
+        conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects AS SELECT * FROM staged_rejects")
+        return self.rows_read
+
+
+@lru_cache(maxsize=1)
+def staging_tables() -> frozenset[str]:
+    """The store tables that reading, validation and placement look at."""
+    lookups = {k.lookup.split(".")[0] for k in KINDS.values() if k.lookup}
+    return frozenset(lookups | {t for t, *_ in JOINED.values()} | {"districts", "townships", "communities"})
+
+
+def closes_wave(feed: Feed) -> bool:
+    """Whether the feed writes a table that staging reads (later files must be staged after it is published)."""
+    written = {m.group(1) for w in feed.writes for m in re.finditer(r"(?:INTO|UPDATE)\s+(\w+)", WRITERS[w])}
+    return bool(written & staging_tables())
+
+
+def waves(feeds: list[Feed]) -> list[range]:
+    """Consecutive index ranges; each ends after a file that closes a wave (or at the end)."""
+    out, start = [], 0
+    for i, feed in enumerate(feeds):
+        if closes_wave(feed):
+            out.append(range(start, i + 1))
+            start = i + 1
+    if start < len(feeds):
+        out.append(range(start, len(feeds)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ on a worker
+def use_config(config: str | None) -> None:
+    """Point this worker process at the city's configuration (settings and the feeds file read it)."""
+    if config:
+        os.environ[settings.ENV] = config
+
+
+@lru_cache(maxsize=4)
+def _snapshot(path: str) -> tuple[duckdb.DuckDBPyConnection, CityGeo]:
+    """A read-only connection to a published snapshot and its boundaries, kept per worker process."""
+    conn = duckdb.connect(path, read_only=True)
+    return conn, CityGeo.from_store(conn)
+
+
+def stage_task(snapshot: str, config: str | None, feed: Feed, path: str,
+               part: tuple[Parsed, str] | None = None) -> Staged | str:
+    """Read (or take the routed `part`: records and the file's SHA-256), validate and place one file against
+    `snapshot`; a file refused whole is its message."""
+    use_config(config)
+    base, geo = _snapshot(snapshot)
+    conn = base.cursor()
+    try:
+        sha = part[1] if part else file_sha256(Path(path))
+        conn.execute(macros())
+        rows_read = stage_file(conn, feed, Path(path), geo, parsed=part[0] if part else None)
+        return Staged(rows_read, conn.sql("SELECT * FROM checked").to_arrow_table(),
+                      conn.sql("SELECT * FROM parse_rejects").to_arrow_table(), sha)
+    except (FeedError, OSError) as exc:
+        return refusal(Path(path), exc)
+    finally:
+        conn.close()
+
+
+def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | None = None
+                ) -> tuple[list[BatchSummary], list[str]]:
+    """Ingest the city's files (feed, path) in order: staged on the cluster a few ahead, committed here.
+
+    `parts`: for a province, the keys of the futures holding each file's records routed to this city."""
+    from distributed import Future, worker_client
+
+    use_config(city.config)
+    store = Store(city.store)
+    summaries, errors = [], []
+    with worker_client() as client:
+        for wave in waves([feed for feed, _ in files]):
+            snapshot = str(store.current_path())
+            pending, todo = deque(), iter(wave)
+
+            def submit_next():
+                i = next(todo, None)
+                if i is not None:
+                    feed, path = files[i]
+                    part = Future(parts[i], client) if parts else None
+                    pending.append((i, client.submit(stage_task, snapshot, city.config, feed, path, part,
+                                                     pure=False)))
+
+            for _ in range(AHEAD):
+                submit_next()
+            with store.writer() as conn:
+                prepare(conn)
+                while pending:
+                    i, future = pending.popleft()
+                    staged = future.result()
+                    future.release()
+                    submit_next()
+                    feed, path = files[i]
+                    if isinstance(staged, str):
+                        errors.append(staged)
+                        continue
+                    try:
+                        summaries.append(ingest_file(conn, feed, Path(path), None, staged=staged, sha=staged.sha))
+                    except duckdb.Error as exc:
+                        errors.append(refusal(Path(path), exc))
+    return summaries, errors
+
+
+# ------------------------------------------------------------------------------------------ the driver
+def local_cluster(workers: int):
+    """A Dask cluster of `workers` processes on this machine (one thread each), and its client."""
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           memory_limit=0)
+    return Client(cluster)
+
+
+def ingest_files_distributed(client, store: Store, files: list[tuple[Feed, Path]], config: str | None = None
+                             ) -> tuple[list[BatchSummary], list[str]]:
+    """Ingest (feed, path) pairs into one city's store on the cluster: the same batches as ingest.run."""
+    city = City("city", str(Path(store.root).resolve()), config or str(settings.config_dir()))
+    jobs = [(feed, str(Path(path).resolve())) for feed, path in files]
+    return client.submit(commit_task, city, jobs, pure=False).result()
