@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +28,7 @@ import pyarrow as pa
 
 import settings
 from ingest.channels import Feed
-from ingest.pipeline import BatchSummary, file_sha256, ingest_file, prepare, stage_file
+from ingest.pipeline import BatchSummary, file_sha256, ingest_file, stage_file
 from ingest.placement import JOINED, CityGeo
 from ingest.readers import FeedError, Parsed
 from ingest.run import refusal
@@ -87,10 +89,28 @@ def waves(feeds: list[Feed]) -> list[range]:
 
 
 # ------------------------------------------------------------------------------------------ on a worker
-def use_config(config: str | None) -> None:
-    """Point this worker process at the city's configuration (settings and the feeds file read it)."""
-    if config:
-        os.environ[settings.ENV] = config
+_CONFIG = threading.Lock()
+
+
+@contextmanager
+def configured(config: str | None):
+    """Within: this process reads the city's configuration (settings.ENV; None: the default directory)."""
+    before = os.environ.get(settings.ENV)
+    os.environ[settings.ENV] = config or str(settings.DEFAULT_DIR)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(settings.ENV, None)
+        else:
+            os.environ[settings.ENV] = before
+
+
+def city_macros(config: str | None) -> str:
+    """The validation macros under the city's configuration (its policy's plausible dates). A worker runs
+    tasks of several cities, so the configuration is switched under a lock, only while they are made."""
+    with _CONFIG, configured(config):
+        return macros()
 
 
 @lru_cache(maxsize=4)
@@ -104,12 +124,11 @@ def stage_task(snapshot: str, config: str | None, feed: Feed, path: str,
                part: tuple[Parsed, str] | None = None) -> Staged | str:
     """Read (or take the routed `part`: records and the file's SHA-256), validate and place one file against
     `snapshot`; a file refused whole is its message."""
-    use_config(config)
     base, geo = _snapshot(snapshot)
     conn = base.cursor()
     try:
         sha = part[1] if part else file_sha256(Path(path))
-        conn.execute(macros())
+        conn.execute(city_macros(config))
         rows_read = stage_file(conn, feed, Path(path), geo, parsed=part[0] if part else None)
         return Staged(rows_read, conn.sql("SELECT * FROM checked").to_arrow_table(),
                       conn.sql("SELECT * FROM parse_rejects").to_arrow_table(), sha)
@@ -126,7 +145,6 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
     `parts`: for a province, the keys of the futures holding each file's records routed to this city."""
     from distributed import Future, worker_client
 
-    use_config(city.config)
     store = Store(city.store)
     summaries, errors = [], []
     with worker_client() as client:
@@ -145,7 +163,7 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
             for _ in range(AHEAD):
                 submit_next()
             with store.writer() as conn:
-                prepare(conn)
+                conn.execute(city_macros(city.config))
                 while pending:
                     i, future = pending.popleft()
                     staged = future.result()
@@ -163,13 +181,19 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
 
 
 # ------------------------------------------------------------------------------------------ the driver
-def local_cluster(workers: int):
-    """A Dask cluster of `workers` processes on this machine (one thread each), and its client."""
+@contextmanager
+def cluster_client(workers: int = 2, scheduler: str | None = None):
+    """A client of the Dask scheduler at `scheduler` (a cluster of many machines), else of a cluster of
+    `workers` processes on this machine, one thread each, closed on exit."""
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           memory_limit=0)
-    return Client(cluster)
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit=0) as cluster, Client(cluster) as client:
+        yield client
 
 
 def ingest_files_distributed(client, store: Store, files: list[tuple[Feed, Path]], config: str | None = None
@@ -178,3 +202,10 @@ def ingest_files_distributed(client, store: Store, files: list[tuple[Feed, Path]
     city = City("city", str(Path(store.root).resolve()), config or str(settings.config_dir()))
     jobs = [(feed, str(Path(path).resolve())) for feed, path in files]
     return client.submit(commit_task, city, jobs, pure=False).result()
+
+
+def ingest_on_cluster(store: Store, files: list[tuple[Feed, Path]], workers: int = 2, scheduler: str | None = None
+                      ) -> tuple[list[BatchSummary], list[str]]:
+    """`app.py ingest --workers N` / `--scheduler ADDRESS`: the files ingested on a cluster."""
+    with cluster_client(workers, scheduler) as client:
+        return ingest_files_distributed(client, store, files)
