@@ -133,3 +133,20 @@ def test_each_city_dashboard_shows_its_own_city_only(province, name, own, other,
         codes = {f["id"] for f in districts["features"]}
         assert own in codes and other not in codes
         assert codes == {c for (c,) in store.reader().execute("SELECT code FROM districts").fetchall()}
+
+
+def test_serving_a_city_needs_its_name(province, capsys):
+    prov, _ = province
+    assert main(["province", "serve", str(prov.root)]) == 2
+    assert "name the city (--city NAME)" in capsys.readouterr().err
+    assert main(["province", "serve", str(prov.root), "--city", "liuzhou"]) == 2
+    assert "no city 'liuzhou'" in capsys.readouterr().err
+
+
+def test_ingest_command_runs_on_a_cluster(city_store, boundaries, tmp_path):
+    grid = tmp_path / "grid_wuzhou.csv"
+    grid.write_bytes((GRID.splitlines(keepends=True)[0] + _wuzhou_rows(boundaries)).encode("gbk"))
+    assert main(["--store", str(city_store.root), "ingest", "--channel", "grid", str(grid), "--workers", "1"]) == 0
+    conn = city_store.reader()
+    assert conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 2
+    assert conn.execute("SELECT list(reason) FROM rejects").fetchone()[0] == ["lon/lat: outside the city"]
