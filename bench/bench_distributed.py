@@ -7,8 +7,8 @@ by one distributed ingest of the same files with a second city's records mixed i
         --workers 1 --workers 2 --province
 
 --weeks keeps the lists and the files of those weeks (default: every file in the folder); --day cuts the middle
-seventh of each weekly file (bench_day's cut: about one day). The machine's load average is printed beside
-each timing (the machine is shared). Cluster start-up is timed apart from the ingest.
+seventh of each weekly file and leaves out the initial abroad list (bench_day's day). The machine's load
+average is printed beside each timing (the machine is shared). Cluster start-up is timed apart from the ingest.
 """
 from __future__ import annotations
 
@@ -39,6 +39,12 @@ def _fresh(root: Path, boundaries):
     return store
 
 
+def _commit_s(store) -> float:
+    """Seconds the batches spent from their start to their commit (on Dask: after their rows were staged)."""
+    return store.reader().execute("SELECT sum(epoch(committed_at) - epoch(started_at)) FROM batches"
+                                  " WHERE rows_read > 100").fetchone()[0]
+
+
 def _figures(store) -> dict:
     from queries.figures import headline
     from queries.period import data_period
@@ -57,9 +63,10 @@ def select_files(feeds: Path, weeks: list[str], day: bool, out: Path) -> list:
 
     files = [(f, p) for f, p in files_in(feeds)
              if not weeks or not re.search(r"_\d{4}w\d\d\.", p.name) or any(w in p.name for w in weeks)]
-    if day:
+    if day:     # as bench_day: the initial abroad list is not daily and is left out; the reference lists are kept
         out.mkdir(parents=True, exist_ok=True)
-        files = [(f, cut_day(f, p, out)[0]) if re.search(r"_\d{4}w\d\d\.", p.name) else (f, p) for f, p in files]
+        files = [(f, cut_day(f, p, out)[0]) if re.search(r"_\d{4}w\d\d\.", p.name) else (f, p) for f, p in files
+                 if re.search(r"_\d{4}w\d\d\.", p.name) or p.name.endswith("_list.csv")]
     return files
 
 
@@ -76,7 +83,7 @@ def run_city(files, boundaries, base: Path, workers: list[int]) -> list[str]:
     took = time.perf_counter() - started
     rows = sum(s.rows_read for s in summaries)
     lines.append(f"| one machine (ingest.run) | {took:.1f} s | {rows:,} rows, {len(summaries)} batches,"
-                 f" {len(errors)} refused | | {before} -> {_load()} |")
+                 f" {len(errors)} refused; batches open {_commit_s(single):.1f} s | | {before} -> {_load()} |")
     expected = _figures(single)
     for n in workers:
         store = _fresh(base / f"dask{n}", boundaries)
@@ -88,13 +95,13 @@ def run_city(files, boundaries, base: Path, workers: list[int]) -> list[str]:
             took = time.perf_counter() - started - up
         same = not differences(single, store) and _figures(store) == expected and d_errors == errors
         lines.append(f"| Dask, {n} worker{'s' if n > 1 else ''} | {took:.1f} s (+{up:.1f} s cluster start) |"
-                     f" {sum(s.rows_read for s in d_summaries):,} rows, {len(d_summaries)} batches |"
+                     f" {sum(s.rows_read for s in d_summaries):,} rows, {len(d_summaries)} batches; batches open"
+                 f" {_commit_s(store):.1f} s after staging |"
                      f" {'same data and figures' if same else 'DIFFERENT'} | {before} -> {_load()} |")
-        shutil.rmtree(base / f"dask{n}")
     return lines
 
 
-def run_province(files, base: Path, workers: int, share: float) -> list[str]:
+def run_province(files, base: Path, workers: list[int], share: float) -> list[str]:
     from bench.province_feeds import Mover, movable, write_province_file
     from geo.boundaries import load_boundaries
     from ingest.distributed import cluster_client, configured
@@ -103,9 +110,6 @@ def run_province(files, base: Path, workers: int, share: float) -> list[str]:
     from province.run import ingest_province
 
     hezhou = ROOT / "tests" / "data" / "hezhou" / "config"
-    root = base / "province"
-    init(root, [f"wuzhou={ROOT / 'config'}", f"hezhou={hezhou}"], ROOT / "var", 2020)
-    province = Province.load(root)
     with configured(str(hezhou)):
         from geo.setup import geo_cache
         mover = Mover(load_boundaries(geo_cache(ROOT / "var")), "贺州市", seed=2020)
@@ -116,17 +120,23 @@ def run_province(files, base: Path, workers: int, share: float) -> list[str]:
             path, n = write_province_file(feed, path, base / "province-feeds", mover, share)
             moved += n
         mixed.append((feed, path))
-    before = _load()
-    started = time.perf_counter()
-    with cluster_client(workers=workers) as client:
-        up = time.perf_counter() - started
-        result = ingest_province(client, province, mixed)
-        took = time.perf_counter() - started - up
-    per_city = ", ".join(f"{c}: {sum(s.rows_read for s in v):,} rows in {len(v)} batches"
-                         for c, v in result.summaries.items())
-    return [f"| province of 2 cities, Dask {workers} workers | {took:.1f} s (+{up:.1f} s cluster start) |"
-            f" {per_city}; {moved:,} records moved to Hezhou; {sum(result.unrouted.values()):,} of no city |"
-            f" {len(result.errors)} refused | {before} -> {_load()} |"]
+    lines = []
+    for n in workers:
+        root = base / f"province{n}"
+        init(root, [f"wuzhou={ROOT / 'config'}", f"hezhou={hezhou}"], ROOT / "var", 2020)
+        before = _load()
+        started = time.perf_counter()
+        with cluster_client(workers=n) as client:
+            up = time.perf_counter() - started
+            result = ingest_province(client, Province.load(root), mixed)
+            took = time.perf_counter() - started - up
+        per_city = ", ".join(f"{c}: {sum(s.rows_read for s in v):,} rows in {len(v)} batches"
+                             for c, v in result.summaries.items())
+        lines.append(f"| province of 2 cities, Dask {n} worker{'s' if n > 1 else ''} | {took:.1f} s (+{up:.1f} s"
+                     f" cluster start) | {per_city}; {moved:,} records moved to Hezhou;"
+                     f" {sum(result.unrouted.values()):,} of no city | {len(result.errors)} refused |"
+                     f" {before} -> {_load()} |")
+    return lines
 
 
 def main() -> int:
@@ -135,7 +145,8 @@ def main() -> int:
     p.add_argument("--weeks", action="append", default=[], help="keep the files of these weeks (2020w13)")
     p.add_argument("--day", action="store_true", help="cut each weekly file to its middle seventh")
     p.add_argument("--workers", type=int, action="append", default=[])
-    p.add_argument("--province", action="store_true", help="also a province of two cities (2 workers)")
+    p.add_argument("--province", action="store_true", help="also a province of two cities")
+    p.add_argument("--no-city", action="store_true", help="the province only")
     p.add_argument("--share", type=float, default=0.4, help="records moved to the second city, per file")
     p.add_argument("--keep", help="keep the stores in this folder (default: a temporary one)")
     args = p.parse_args()
@@ -150,10 +161,10 @@ def main() -> int:
               f"{', one day of each' if args.day else ''}); {os.cpu_count()} cores", flush=True)
         print("| path | ingest wall time | what | same as one machine | machine load before -> after |")
         print("|---|---|---|---|---|")
-        for line in run_city(files, boundaries, base, args.workers or [1, 2]):
+        for line in [] if args.no_city else run_city(files, boundaries, base, args.workers or [1, 2]):
             print(line, flush=True)
         if args.province:
-            for line in run_province(files, base, max(args.workers or [2]), args.share):
+            for line in run_province(files, base, args.workers or [1, 2], args.share):
                 print(line, flush=True)
     finally:
         if not args.keep:
