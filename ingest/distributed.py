@@ -63,6 +63,19 @@ class Staged:
         return self.rows_read
 
 
+@dataclass
+class Refused:
+    """A file refused whole while it was staged: the 'file: why' line, and its SHA-256 when it could be read."""
+    message: str
+    sha: str | None
+
+    def spend(self, conn) -> None:
+        """Take the batch id one machine takes for it (its transaction had begun when the file was found bad, and
+        a sequence is not rolled back), so that the batches after it get the same ids on both paths."""
+        if self.sha and not conn.execute("SELECT 1 FROM batches WHERE file_sha256 = ?", [self.sha]).fetchone():
+            conn.execute("SELECT nextval('batch_seq')").fetchone()
+
+
 @lru_cache(maxsize=1)
 def staging_tables() -> frozenset[str]:
     """The store tables that reading, validation and placement look at."""
@@ -121,11 +134,12 @@ def _snapshot(path: str) -> tuple[duckdb.DuckDBPyConnection, CityGeo]:
 
 
 def stage_task(snapshot: str, config: str | None, feed: Feed, path: str,
-               part: tuple[Parsed, str] | None = None) -> Staged | str:
+               part: tuple[Parsed, str] | None = None) -> Staged | Refused:
     """Read (or take the routed `part`: records and the file's SHA-256), validate and place one file against
-    `snapshot`; a file refused whole is its message."""
+    `snapshot`; a file refused whole is Refused."""
     base, geo = _snapshot(snapshot)
     conn = base.cursor()
+    sha = None
     try:
         sha = part[1] if part else file_sha256(Path(path))
         conn.execute(city_macros(config))
@@ -133,7 +147,7 @@ def stage_task(snapshot: str, config: str | None, feed: Feed, path: str,
         return Staged(rows_read, conn.sql("SELECT * FROM checked").to_arrow_table(),
                       conn.sql("SELECT * FROM parse_rejects").to_arrow_table(), sha)
     except (FeedError, OSError) as exc:
-        return refusal(Path(path), exc)
+        return Refused(refusal(Path(path), exc), sha)
     finally:
         conn.close()
 
@@ -170,8 +184,9 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
                     future.release()
                     submit_next()
                     feed, path = files[i]
-                    if isinstance(staged, str):
-                        errors.append(staged)
+                    if isinstance(staged, Refused):
+                        staged.spend(conn)
+                        errors.append(staged.message)
                         continue
                     try:
                         summaries.append(ingest_file(conn, feed, Path(path), None, staged=staged, sha=staged.sha))
