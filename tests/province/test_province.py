@@ -150,3 +150,24 @@ def test_ingest_command_runs_on_a_cluster(city_store, boundaries, tmp_path):
     conn = city_store.reader()
     assert conn.execute("SELECT count(*) FROM persons").fetchone()[0] == 2
     assert conn.execute("SELECT list(reason) FROM rejects").fetchone()[0] == ["lon/lat: outside the city"]
+
+
+def test_routing_rules_in_their_order(province, tmp_path):
+    from ingest.readers import parse_file
+    from province.route import Router
+
+    prov, _ = province
+    router = Router.from_stores({c.name: prov.store(c.name).reader() for c in prov.cities}, prov.names_zh())
+    wuzhou, hezhou = router.cities.index("wuzhou"), router.cities.index("hezhou")
+    inside = prov.store("hezhou").reader().execute("SELECT lon, lat FROM communities LIMIT 1").fetchone()
+    header = GRID.splitlines()[0]
+    rows = ["2020/3/20,甲,,13900000001,广西昭平县走马镇某村,,,泰国,,",                # a district only Hezhou has
+            "2020/3/20,乙,,13900000002,梧州市长洲区某路1号,,,泰国,,",               # names Wuzhou
+            "2020/3/20,丙,,13900000003,某地某路,,,泰国,,",                          # tells nothing
+            "2020/3/20,丁,,13900000004,从梧州市到贺州市,,,泰国,,",                  # names both: not guessed
+            f"2020/3/20,戊,,13900000005,梧州市某路,{inside[0]},{inside[1]},泰国,,"]   # its point wins
+    path = tmp_path / "grid_routing.csv"
+    path.write_bytes(("\n".join([header, *rows]) + "\n").encode("gbk"))
+    assert router.route(parse_file(feed_named("grid"), path)).tolist() == [hezhou, wuzhou, -1, -1, hezhou]
+    assert router.sites["place"]["梧州南站"] == wuzhou           # an arrival point in the city: its store says so
+    assert router.city_of_district["451123"] == hezhou and router.city_of_district["450481"] == wuzhou
