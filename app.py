@@ -9,7 +9,7 @@
     python app.py boundaries import FILE --level communities --code-column CODE
     python app.py tokens add NAME --channel hotel | --aggregates ; tokens list ; tokens revoke NAME
     python app.py intake run-once|watch [--inbox DIR]   (or serve --inbox DIR)
-    python app.py province init|ingest|serve DIR ...     (a store per city, one distributed ingest)
+    python app.py province init|ingest|check|serve DIR ...   (a store per city, one distributed ingest)
 """
 from __future__ import annotations
 
@@ -266,6 +266,8 @@ def cmd_province(args) -> int:
         return cli.init(Path(args.root), args.city, VAR, args.seed)
     if args.action == "ingest":
         return cli.ingest(Path(args.root), args.channel, args.files, args.workers or 2, args.scheduler)
+    if args.action == "check":
+        return cli.check(Path(args.root))
     try:
         args.store, config = cli.city_options(Path(args.root), args.city[-1] if args.city else None)
     except (ValueError, FileNotFoundError) as exc:
@@ -338,7 +340,7 @@ def parser() -> argparse.ArgumentParser:
     _cluster_options(s)
     s.set_defaults(func=cmd_ingest)
     s = add("province", help="a province: a store per city, fed by one distributed ingest (docs/distributed.md)")
-    s.add_argument("action", choices=["init", "ingest", "serve"])
+    s.add_argument("action", choices=["init", "ingest", "check", "serve"])
     s.add_argument("root", help="the province's folder")
     s.add_argument("files", nargs="*", help="ingest: the province's files of one channel")
     s.add_argument("--city", action="append", default=[],

@@ -1,4 +1,4 @@
-"""`app.py province init|ingest|serve`: set up a province's cities, ingest its feeds on a Dask cluster, serve
+"""`app.py province init|ingest|check|serve`: set up a province's cities, ingest its feeds on a Dask cluster, serve
 one city of it (the serving itself is app.py's; this finds the city's store and configuration)."""
 from __future__ import annotations
 
@@ -43,6 +43,23 @@ def ingest(root: Path, channel: str, files: list[str], workers: int, scheduler: 
     for line in unmatched:
         print(f"FAILED {line}")
     return 1 if unmatched or result.errors else 0
+
+
+def check(root: Path) -> int:
+    """Each city's store health (`app.py store check` per city) and the records of no city kept so far;
+    exit 1 when a city's store is unhealthy."""
+    from store.health import check as health
+
+    province = Province.load(root)
+    healthy = True
+    for city in province.cities:
+        report = health(Store(city.store))
+        print(f"{city.name} ({city.store})\n{report.report()}")
+        healthy &= report.healthy
+    kept = sorted((root / "unrouted").glob("*.csv"))
+    rows = sum(max(len(path.read_text(encoding="utf-8").splitlines()) - 1, 0) for path in kept)
+    print(f"records of no city: {rows} kept in {len(kept)} file(s) under {root / 'unrouted'}")
+    return 0 if healthy else 1
 
 
 def city_options(root: Path, name: str | None) -> tuple[str, str]:

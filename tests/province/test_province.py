@@ -135,6 +135,14 @@ def test_each_city_dashboard_shows_its_own_city_only(province, name, own, other,
         assert codes == {c for (c,) in store.reader().execute("SELECT code FROM districts").fetchall()}
 
 
+def test_check_reports_every_city_and_the_records_of_no_city(province, capsys):
+    prov, _ = province
+    assert main(["province", "check", str(prov.root)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("status: healthy") == 2 and "wuzhou (" in out and "hezhou (" in out
+    assert "records of no city: 3 kept in 1 file(s)" in out
+
+
 def test_serving_a_city_needs_its_name(province, capsys):
     prov, _ = province
     assert main(["province", "serve", str(prov.root)]) == 2
