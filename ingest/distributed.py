@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+import sys
 import threading
 from collections import deque
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+from tqdm import tqdm
 
 import settings
 from ingest.channels import Feed
@@ -152,12 +155,13 @@ def stage_task(snapshot: str, config: str | None, feed: Feed, path: str,
         conn.close()
 
 
-def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | None = None
-                ) -> tuple[list[BatchSummary], list[str]]:
+def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | None = None,
+                progress: str | None = None) -> tuple[list[BatchSummary], list[str]]:
     """Ingest the city's files (feed, path) in order: staged on the cluster a few ahead, committed here.
 
-    `parts`: for a province, the keys of the futures holding each file's records routed to this city."""
-    from distributed import Future, worker_client
+    `parts`: for a province, the keys of the futures holding each file's records routed to this city.
+    `progress`: the name of a Dask variable set to the number of files done (the driver's progress bar)."""
+    from distributed import Future, Variable, worker_client
 
     store = Store(city.store)
     summaries, errors = [], []
@@ -184,6 +188,8 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
                     future.release()
                     submit_next()
                     feed, path = files[i]
+                    if progress:
+                        Variable(progress, client=client).set(len(summaries) + len(errors))
                     if isinstance(staged, Refused):
                         staged.spend(conn)
                         errors.append(staged.message)
@@ -211,16 +217,36 @@ def cluster_client(workers: int = 2, scheduler: str | None = None):
         yield client
 
 
-def ingest_files_distributed(client, store: Store, files: list[tuple[Feed, Path]], config: str | None = None
-                             ) -> tuple[list[BatchSummary], list[str]]:
+def ingest_files_distributed(client, store: Store, files: list[tuple[Feed, Path]], config: str | None = None,
+                             show_progress: bool = False) -> tuple[list[BatchSummary], list[str]]:
     """Ingest (feed, path) pairs into one city's store on the cluster: the same batches as ingest.run."""
     city = City("city", str(Path(store.root).resolve()), config or str(settings.config_dir()))
     jobs = [(feed, str(Path(path).resolve())) for feed, path in files]
-    return client.submit(commit_task, city, jobs, pure=False).result()
+    name = f"progress-{secrets.token_hex(4)}"
+    return follow(client, client.submit(commit_task, city, jobs, None, name, pure=False), name, len(jobs),
+                  Path(store.root).name, show_progress)
+
+
+def follow(client, commit, name: str, total: int, label: str, show: bool):
+    """Wait for a commit task, showing the files it has done (a tqdm bar on stderr); return its result."""
+    from distributed import Variable
+
+    variable = Variable(name, client=client)
+    with tqdm(total=total, unit="file", desc=label, disable=not show, file=sys.stderr) as bar:
+        while not commit.done():
+            try:
+                bar.n = variable.get(timeout=0.5)
+                bar.refresh()
+            except TimeoutError:
+                pass
+        bar.n = total
+        bar.refresh()
+    variable.delete()
+    return commit.result()
 
 
 def ingest_on_cluster(store: Store, files: list[tuple[Feed, Path]], workers: int = 2, scheduler: str | None = None
                       ) -> tuple[list[BatchSummary], list[str]]:
     """`app.py ingest --workers N` / `--scheduler ADDRESS`: the files ingested on a cluster."""
     with cluster_client(workers, scheduler) as client:
-        return ingest_files_distributed(client, store, files)
+        return ingest_files_distributed(client, store, files, show_progress=True)

@@ -20,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ingest.channels import Feed
-from ingest.distributed import commit_task, waves
+from ingest.distributed import commit_task, follow, waves
 from ingest.pipeline import BatchSummary, file_sha256
 from ingest.readers import FeedError, parse_file
 from ingest.run import refusal
@@ -51,12 +51,14 @@ def routing_of(routed):
 
 
 def split_task(routed, city: np.ndarray, count: int):
+    """Each city's part of a routed file, with the file's SHA-256 (None where it has none), and the unrouted rows."""
     parsed, sha = routed[0], routed[1]
     parts, unrouted = split(parsed, city, count)
     return [(p, sha) if p is not None else None for p in parts], unrouted
 
 
 def part_of(split_result, index: int):
+    """One city's part of a split file (a task of its own, so that only that part moves to the city's worker)."""
     return split_result[0][index]
 
 
@@ -68,16 +70,15 @@ def ingest_province(client, province: Province, files: list[tuple[Feed, Path]],
     known: dict[str, int] = {}
     unrouted_rows: list[tuple[str, int, str, str]] = []
     jobs = [(feed, str(Path(path).resolve())) for feed, path in files]
-    bar = tqdm(total=len(jobs) * 2, unit="step", disable=not show_progress, file=sys.stderr, desc="province")
     for wave in waves([feed for feed, _ in jobs]):
         router = Router.from_stores({c.name: province.store(c.name).reader() for c in province.cities}, names)
         known = {**router.docs, **known}
         shared = client.scatter(router, broadcast=True)
         routed = [client.submit(route_task, shared, *jobs[i], pure=False) for i in wave]
         splits: dict[int, object] = {}
-        for i, future in zip(wave, routed):
+        for i, future in zip(wave, tqdm(routed, unit="file", desc="route", disable=not show_progress,
+                                        file=sys.stderr)):
             routing = client.submit(routing_of, future).result()
-            bar.update(1)
             if isinstance(routing, str):
                 result.errors.append(routing)
                 continue
@@ -88,10 +89,11 @@ def ingest_province(client, province: Province, files: list[tuple[Feed, Path]],
         for c, target in enumerate(province.cities):
             mine = [i for i in splits if (splits[i][1] == c).any()]
             parts = [client.submit(part_of, splits[i][0], c) for i in mine]
-            commits.append((target, parts, client.submit(commit_task, target, [jobs[i] for i in mine],
-                                                         [p.key for p in parts], pure=False)))
-        for target, parts, commit in commits:
-            summaries, errors = commit.result()
+            progress = f"progress-{target.name}-{secrets.token_hex(4)}"
+            commits.append((target, parts, progress, len(mine), client.submit(
+                commit_task, target, [jobs[i] for i in mine], [p.key for p in parts], progress, pure=False)))
+        for target, parts, progress, total, commit in commits:
+            summaries, errors = follow(client, commit, progress, total, target.name, show_progress)
             result.summaries[target.name] += summaries
             result.errors += [f"{target.name}: {e}" for e in errors]
         for i, (future, _) in splits.items():
@@ -99,8 +101,6 @@ def ingest_province(client, province: Province, files: list[tuple[Feed, Path]],
             name = Path(jobs[i][1]).name
             result.unrouted[name] = len(rows)
             unrouted_rows += [(name, *row) for row in rows]
-            bar.update(1)
-    bar.close()
     if unrouted_rows:
         result.unrouted_file = _keep_unrouted(province.root, unrouted_rows)
     return result
