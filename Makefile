@@ -2,6 +2,7 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+EXTRA  := $(VENV)/.distributed
 BUNDLE := bundle/dist/plotly-wuzhou.min.js
 
 .PHONY: run test bench system-deps clean
@@ -11,6 +12,11 @@ $(STAMP): requirements.txt requirements-test.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $(STAMP)
+
+# the optional distributed engine (Dask): not needed to run, installed for the tests that cover it
+$(EXTRA): $(STAMP) requirements-distributed.txt
+	$(PY) -m pip install --quiet -r requirements-distributed.txt
+	touch $(EXTRA)
 
 # plotly.js with only the traces the pages draw, the regenerator runtime in place of Babel's polyfill and
 # AG Grid's stand-in (pages/page_scripts.py), from the npm registry
@@ -29,8 +35,8 @@ system-deps:
 	  || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver fonts-noto-cjk \
 	      libpango-1.0-0 libpangoft2-1.0-0)
 
-## test: install test needs and run the whole suite
-test: $(STAMP) $(BUNDLE) system-deps
+## test: install test needs (and the distributed extra) and run the whole suite
+test: $(STAMP) $(EXTRA) $(BUNDLE) system-deps
 	$(PY) -m pytest
 
 ## bench: the performance benchmark, one table

@@ -9,6 +9,7 @@
     python app.py boundaries import FILE --level communities --code-column CODE
     python app.py tokens add NAME --channel hotel | --aggregates ; tokens list ; tokens revoke NAME
     python app.py intake run-once|watch [--inbox DIR]   (or serve --inbox DIR)
+    python app.py province init|ingest|check|serve DIR ...   (a store per city, one distributed ingest)
 """
 from __future__ import annotations
 
@@ -66,15 +67,17 @@ def build_demo(store_root: Path, scale: int = 1, seed: int = 2020, show_progress
 
 
 def ensure_map_files(store) -> Path:
-    """The simplified GeoJSON per level, derived from the store's boundaries once, served as files."""
+    """The simplified GeoJSON per level, derived from the store's boundaries once, served as files (from the
+    assets folder the app serves: WUZHOU_ASSETS for a city of a province, else assets/)."""
     from geo.mapfiles import write_map_files
     from ingest.placement import CityGeo
 
-    version_file = MAP_FILES / "VERSION"
+    folder = Path(os.environ["WUZHOU_ASSETS"]) / "geo" if os.environ.get("WUZHOU_ASSETS") else MAP_FILES
+    version_file = folder / "VERSION"
     if not version_file.exists() or version_file.read_text() != store.version():
-        write_map_files(CityGeo.from_store(store.reader()).boundaries, MAP_FILES)
+        write_map_files(CityGeo.from_store(store.reader()).boundaries, folder)
         version_file.write_text(store.version())
-    return MAP_FILES
+    return folder
 
 
 # ---------------------------------------------------------------------------------------------- commands
@@ -102,7 +105,11 @@ def cmd_ingest(args) -> int:
         print(f"unknown channel {args.channel!r}; channels: {', '.join(CHANNELS)}", file=sys.stderr)
         return 2
     files, unmatched = match_files(args.channel, [Path(p) for p in args.files])
-    summaries, errors = ingest_files(store, files)
+    if args.workers or args.scheduler:
+        from ingest.distributed import ingest_on_cluster
+        summaries, errors = ingest_on_cluster(store, files, args.workers or 2, args.scheduler)
+    else:
+        summaries, errors = ingest_files(store, files)
     print(format_summary(summaries, unmatched + errors))
     return 1 if unmatched or errors else 0
 
@@ -260,6 +267,25 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_province(args) -> int:
+    from province import cli
+
+    if args.action == "init":
+        return cli.init(Path(args.root), args.city, VAR, args.seed)
+    if args.action == "ingest":
+        return cli.ingest(Path(args.root), args.channel, args.files, args.workers or 2, args.scheduler)
+    if args.action == "check":
+        return cli.check(Path(args.root))
+    try:
+        args.store, config = cli.city_options(Path(args.root), args.city[-1] if args.city else None)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return 2
+    os.environ["WUZHOU_CONFIG"] = config
+    os.environ["WUZHOU_ASSETS"] = str(cli.city_assets(Path(args.root), args.city[-1], ROOT / "assets"))
+    return cmd_serve(args)
+
+
 def cmd_tokens(args) -> int:
     from auth.state import State
     from intake.cli import tokens_command
@@ -283,6 +309,12 @@ def _global_options(default) -> argparse.ArgumentParser:
     options.add_argument("--config", default=default(None),
                          help="configuration folder: city.toml, policy.toml (default: $WUZHOU_CONFIG or config/)")
     return options
+
+
+def _cluster_options(s) -> None:
+    s.add_argument("--workers", type=int, help="run the ingest steps on a local Dask cluster of N processes "
+                   "(the optional extra, requirements-distributed.txt)")
+    s.add_argument("--scheduler", help="or on the Dask cluster whose scheduler is at this address")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -316,7 +348,21 @@ def parser() -> argparse.ArgumentParser:
     s = add("ingest", help="ingest channel files, one batch per file")
     s.add_argument("--channel", required=True)
     s.add_argument("files", nargs="+")
+    _cluster_options(s)
     s.set_defaults(func=cmd_ingest)
+    s = add("province", help="a province: a store per city, fed by one distributed ingest (docs/distributed.md)")
+    s.add_argument("action", choices=["init", "ingest", "check", "serve"])
+    s.add_argument("root", help="the province's folder")
+    s.add_argument("files", nargs="*", help="ingest: the province's files of one channel")
+    s.add_argument("--city", action="append", default=[],
+                   help="init: NAME=CONFIG_DIR, once per city; serve: the city to serve")
+    s.add_argument("--channel", help="ingest: the channel that sent the files")
+    s.add_argument("--seed", type=int, default=2020, help="init: seed of generated townships and communities")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--settle", type=float, default=1.0)
+    _cluster_options(s)
+    s.set_defaults(func=cmd_province, inbox=None)
     s = add("figures", help="print the headline figures")
     s.add_argument("--db", help="a .duckdb file or store folder instead of --store")
     s.add_argument("--as-of", help="YYYY-MM-DD (default: the latest day with data)")

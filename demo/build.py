@@ -2,6 +2,7 @@
 ground truth (truth/rows.parquet) of who every row is about and whether ingest should accept it."""
 from __future__ import annotations
 
+import fnmatch
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,3 +196,18 @@ def _write_big(world: World, feed: Feed, week: int, path: Path, style, n_bad: in
     previous[feed.name] = (table, keys, path.name)
     write_big_csv(path, feed, out, style)
     return _truth_table(path.name, truth, 2)
+
+
+def files_in(feeds_dir: Path) -> list[tuple[Feed, Path]]:
+    """The demo's feed files found in a folder (all or some of them), with their feeds, in ingest order:
+    the reference lists, the initial abroad list, then week by week in the feeds' declared order."""
+    order = {feed.name: i for i, feed in enumerate(FEEDS)}
+    found = []
+    for path in Path(feeds_dir).iterdir():
+        feed = next((f for f in FEEDS if path.is_file() and fnmatch.fnmatch(path.name, f.pattern)), None)
+        if feed is not None:
+            tag = path.stem.rsplit("_", 1)[-1]
+            rank = (0, REFERENCE.index(feed.name)) if feed.name in REFERENCE else (1, 0) if tag == "initial" else \
+                (2, int(tag.replace("w", "")), order[feed.name])
+            found.append((rank, feed, path))
+    return [(feed, path) for _, feed, path in sorted(found, key=lambda r: r[0])]

@@ -19,7 +19,7 @@ from pathlib import Path
 from ingest.channels import Feed
 from ingest.identity import doc_columns_sql, resolve
 from ingest.placement import CityGeo, place
-from ingest.readers import load_raw
+from ingest.readers import load_raw, stage
 from ingest.records import apply_corrections, fields_sql, key_sql, match_stored
 from ingest.validate import lookups_sql, macros, normalise_sql, raw_column, reasons_sql
 from ingest.writers import ROW_RULES, render
@@ -70,10 +70,26 @@ def check_rows(conn, feed: Feed) -> None:
                  f" FROM raw {lookups_sql(feed)} ORDER BY line")
 
 
-def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> BatchSummary:
-    """Ingest one file in one transaction on a prepared read-write connection; return what happened."""
+def stage_file(conn, feed: Feed, path: Path, geo: CityGeo | None, step=lambda stage: None, parsed=None) -> int:
+    """Read, validate and place a file (or its records already `parsed`) into the temp tables `checked` and
+    `parse_rejects` of a prepared connection, which may be read-only; return the records read."""
+    step("read")
+    rows_read = stage(conn, feed, parsed) if parsed is not None else load_raw(conn, feed, path)
+    step("validate")
+    check_rows(conn, feed)
+    step("place")
+    place(conn, feed, geo)
+    return rows_read
+
+
+def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo | None, on_stage=None, staged=None,
+                sha: str | None = None) -> BatchSummary:
+    """Ingest one file in one transaction on a prepared read-write connection; return what happened.
+
+    `staged` (ingest.distributed.Staged): the file was read, validated and placed elsewhere (a worker of the
+    distributed engine); its rows are loaded instead, and the batch goes on from the records stage."""
     summary = BatchSummary(path.name, feed.channel, feed.name)
-    sha = file_sha256(path)
+    sha = sha or file_sha256(path)
     if conn.execute("SELECT 1 FROM batches WHERE file_sha256 = ?", [sha]).fetchone():
         summary.skipped = True
         return summary
@@ -83,12 +99,7 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo, on_stage=None) -> Ba
     try:
         batch_id = conn.execute("SELECT nextval('batch_seq')").fetchone()[0]
         summary.batch_id = batch_id
-        step("read")
-        summary.rows_read = load_raw(conn, feed, path)
-        step("validate")
-        check_rows(conn, feed)
-        step("place")
-        place(conn, feed, geo)
+        summary.rows_read = staged.load(conn) if staged is not None else stage_file(conn, feed, path, geo, step)
         step("records")
         summary.unchanged = match_stored(conn, feed)
         step("identity")

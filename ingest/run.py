@@ -31,15 +31,20 @@ def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bo
             bar.set_description_str(path.name)
             try:
                 summaries.append(ingest_file(conn, feed, path, geo, on_stage=lambda _: bar.update(1)))
-            except FeedError as exc:
-                errors.append(str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}")
-            except OSError as exc:
-                errors.append(f"{path.name}: cannot be read ({exc.strerror or exc})")
-            except duckdb.Error as exc:
-                errors.append(f"{path.name}: could not be stored, nothing of it was ({exc})")
+            except (FeedError, OSError, duckdb.Error) as exc:
+                errors.append(refusal(path, exc))
             bar.n = done * len(STAGES)
             bar.refresh()
     return summaries, errors
+
+
+def refusal(path: Path, exc: Exception) -> str:
+    """The 'file: why' line of a file refused whole (unreadable as its feed, unreadable at all, not storable)."""
+    if isinstance(exc, FeedError):
+        return str(exc) if str(exc).startswith(path.name) else f"{path.name}: {exc}"
+    if isinstance(exc, OSError):
+        return f"{path.name}: cannot be read ({exc.strerror or exc})"
+    return f"{path.name}: could not be stored, nothing of it was ({exc})"
 
 
 def files_for_channel(channel: str, paths: list[Path]) -> list[tuple[Feed, Path]]:

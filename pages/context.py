@@ -41,10 +41,11 @@ class AppConfig:
 
     @classmethod
     def from_env(cls) -> AppConfig:
-        """Settings from WUZHOU_TILE_URL and WUZHOU_SECRET_KEY (read when called, never at import)."""
-        key = os.environ.get("WUZHOU_SECRET_KEY")
+        """Settings from WUZHOU_TILE_URL, WUZHOU_SECRET_KEY and WUZHOU_ASSETS (a city of a province serves its own
+        map files from a folder of its own) (read when called, never at import)."""
+        key, assets = os.environ.get("WUZHOU_SECRET_KEY"), os.environ.get("WUZHOU_ASSETS")
         return cls(tile_url=os.environ.get("WUZHOU_TILE_URL") or None,
-                   **({"secret_key": key.encode()} if key else {}))
+                   **({"secret_key": key.encode()} if key else {}), **({"assets_dir": Path(assets)} if assets else {}))
 
 
 class _Pending:

@@ -1,0 +1,2 @@
+"""The demo's feed files, shared with the ingest tests."""
+from tests.ingest.conftest import demo_feeds  # noqa: F401
