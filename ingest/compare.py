@@ -6,7 +6,8 @@ import duckdb
 
 from store.db import Store, table_counts
 
-WALL_CLOCK = {"batches": ("started_at", "committed_at"), "corrections": ("corrected_at",)}
+WALL_CLOCK = {"batches": ("started_at", "committed_at"), "corrections": ("corrected_at",),
+              "identity_model": ("trained_at",)}
 
 
 def differences(a: Store, b: Store) -> dict[str, tuple[int, int]]:

@@ -85,7 +85,19 @@ def train(left: pd.DataFrame, right: pd.DataFrame, seed: int = 1) -> str:
     linker.training.estimate_u_using_random_sampling(max_pairs=1e5, seed=seed)
     for rule in (block_on("birth"), block_on("name_flat")):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
-    return json.dumps(linker.misc.save_model_to_json())
+    return json.dumps(_settled(linker.misc.save_model_to_json()))
+
+
+def _settled(model: dict) -> dict:
+    """The model without its random session id and with m and u to 12 significant digits: what is left beyond
+    them is the order EM happened to sum in, so the same data give the same model on any machine or cluster."""
+    model.pop("linker_uid", None)
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            for key in ("m_probability", "u_probability"):
+                if isinstance(level.get(key), float):
+                    level[key] = float(f"{level[key]:.12g}")
+    return model
 
 
 @functools.lru_cache(maxsize=4)

@@ -70,6 +70,23 @@ class Parsed:
         width = len(self.header)
         return self.cells().take(np.arange(j, width * len(self.lines), width))
 
+    def texts(self) -> list[str]:
+        """Each readable record's text: as in the file, or its cells joined where that was not kept."""
+        if self.raws is not None:
+            return self.raws
+        cells, width = self.cells().to_pylist(), len(self.header)
+        return [self.joiner.join(x or "" for x in cells[i:i + width]) for i in range(0, len(cells), width)]
+
+    def subset(self, keep: list[int]) -> "Parsed":
+        """The same file with only the readable records at positions `keep` (and none of its rejects)."""
+        flat = None
+        if self.flat is not None:
+            width = len(self.header)
+            flat = self.flat.take((np.asarray(keep, dtype=np.int64)[:, None] * width + np.arange(width)).ravel())
+        return Parsed(self.encoding, self.header, self.mapping, self.extra, lines=[self.lines[i] for i in keep],
+                      raws=[self.raws[i] for i in keep] if self.raws is not None else None,
+                      rows=[self.rows[i] for i in keep] if flat is None else [], joiner=self.joiner, flat=flat)
+
     @property
     def values(self) -> dict[str, list]:
         """Canonical column -> one value per readable record (None where the file lacks the column)."""

@@ -668,7 +668,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col.merged_by": {"zh": "操作人", "en": "Merged by"},
     # -- leadership map, round 2: exports, corrections log, briefing, view in the URL, locale
     "export.note.geojson": {
-        "zh": "GeoJSON：所选区域下一级各区域的列表人数（people，按全部筛选条件）及截至结束日期的总览指标（只按区域和日期）。",
+        "zh": "GeoJSON：所选区域下一级各区域的列表人数（按全部筛选条件）及截至结束日期的总览指标（只按区域和日期）。",
         "en": "GeoJSON: the areas one level below the chosen one, each with the listed people (people, every "
               "filter applied) and the overview's figures as of the end date (by area and date only)."},
     "corrections": {"zh": "更正记录", "en": "Corrections log"},

@@ -79,7 +79,7 @@ class Router:
     def route(self, parsed: Parsed) -> np.ndarray:
         """The city (index into `cities`) of each readable record, -1 where its own fields do not tell."""
         values = parsed.values
-        n = len(parsed.rows)
+        n = len(parsed.lines)
         city = np.full(n, -1, dtype=np.int64)
         if "lon" in values and "lat" in values:
             lon = pd.to_numeric(pd.Series(values["lon"], dtype=object), errors="coerce").to_numpy(float)
@@ -123,15 +123,9 @@ def split(parsed: Parsed, city: np.ndarray, count: int) -> tuple[list[Parsed | N
     parts: list[Parsed | None] = []
     for c in range(count):
         rows = np.flatnonzero(city == c).tolist()
-        parts.append(_subset(parsed, rows) if rows else None)
+        parts.append(parsed.subset(rows) if rows else None)
     left = np.flatnonzero(city < 0).tolist()
-    texts = parsed.raws if parsed.raws is not None else [parsed.joiner.join(x or "" for x in r) for r in parsed.rows]
+    texts = parsed.texts()
     unrouted = [(parsed.lines[i], UNROUTED, texts[i]) for i in left] + list(parsed.rejects)
     return parts, sorted(unrouted)
 
-
-def _subset(parsed: Parsed, rows: list[int]) -> Parsed:
-    return Parsed(parsed.encoding, parsed.header, parsed.mapping, parsed.extra,
-                  lines=[parsed.lines[i] for i in rows],
-                  raws=[parsed.raws[i] for i in rows] if parsed.raws is not None else None,
-                  rows=[parsed.rows[i] for i in rows], rejects=[], joiner=parsed.joiner)

@@ -86,6 +86,15 @@ def wait_until(condition, timeout: float = 15, message: str = "condition"):
         time.sleep(0.1)
 
 
+def choose_purpose(duo, prefix: str, label: str) -> None:
+    """Pick the unmask purpose whose label holds `label` in the dialog `{prefix}-unmask-purpose`."""
+    duo.find_element(f"#{prefix}-unmask-purpose").click()
+    option = wait_until(lambda: [o for o in duo.find_elements(f"#{prefix}-unmask-purpose [role='option'], "
+                                                              ".dash-dropdown-option") if label in o.text],
+                        message="purpose options")[0]
+    option.click()
+
+
 def log_in(duo, state_path, role: str, district: str | None = None) -> str:
     """Log the browser in as a user of `role` (created in the app's state when missing); returns the name."""
     from tests.pages.dash_client import PASSWORD, account

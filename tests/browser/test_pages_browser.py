@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import logged_in_as, open_page, screenshot, severe_errors, wait_for_map, wait_until
+from tests.browser.helpers import choose_purpose, logged_in_as, open_page, screenshot, severe_errors, wait_for_map, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,8 @@ def test_neighbourhood_lists_people_opens_a_card_unmasks_and_records_a_note(brow
         wait_until(lambda: browser.find_elements("#cm-person .timeline li"), message="journey")
         masked = browser.find_element("#cm-person .facts").text
         assert not re.search(r"\b1\d{10}\b", masked)                                   # no phone in clear yet
-        browser.find_element("#cm-unmask-reason").send_keys("核实居住地址")
+        choose_purpose(browser, "cm", "核实居住地址")
+        browser.find_element("#cm-unmask-reason").send_keys("电话核实居住地址")
         browser.find_element("#cm-unmask").click()
         wait_until(lambda: browser.find_element("#cm-person .facts").text != masked, message="unmasked")
         assert re.search(r"\b1\d{10}\b", browser.find_element("#cm-person .facts").text)   # the phone in clear

@@ -5,8 +5,8 @@ import re
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import (logged_in_as, open_page, screenshot, severe_errors, started, wait_for_map,
-                                   wait_until)
+from tests.browser.helpers import (choose_purpose, logged_in_as, open_page, screenshot, severe_errors, started,
+                                   wait_for_map, wait_until)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TEXTS = {  # what the page says, per language (the labels of pages/i18n.py)
@@ -44,13 +44,6 @@ def search(duo, text: str):
     return wait_until(lambda: rows(duo), message="result rows")
 
 
-def choose_purpose(duo, label: str):
-    duo.find_element("#sr-unmask-purpose").click()
-    option = wait_until(lambda: [o for o in duo.find_elements("#sr-unmask-purpose [role='option'], .dash-dropdown-option")
-                                 if label in o.text], message="purpose options")[0]
-    option.click()
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_student_is_found_by_train_and_address_opened_and_unmasked_with_a_purpose(demo_browser, lang):
     duo = demo_browser
@@ -71,7 +64,7 @@ def test_the_student_is_found_by_train_and_address_opened_and_unmasked_with_a_pu
     assert duo.find_element("#sr-unmask-reason").get_attribute("value") == ""    # never in the reason box
     duo.find_element("#sr-unmask").click()                                       # a second click: still refused
     assert "新兴一路12号" not in duo.find_element("#sr-person").text
-    choose_purpose(duo, TEXTS[lang]["purpose"])
+    choose_purpose(duo, "sr", TEXTS[lang]["purpose"])
     duo.find_element("#sr-unmask-reason").send_keys("核实居住地址，联系本人")
     duo.find_element("#sr-unmask").click()
     wait_until(lambda: "新兴一路12号" in duo.find_element("#sr-person").text, message="address in clear")

@@ -9,7 +9,7 @@ from ingest.channels import feed_named
 from ingest.reference import write_reference
 from ingest.run import ingest_files
 from store.db import Store
-from tests.browser.helpers import log_in, open_page, severe_errors, started, wait_until
+from tests.browser.helpers import choose_purpose, log_in, open_page, severe_errors, started, wait_until
 from tests.ids import resident_id
 from tests.queries.synthetic import app_config  # noqa: F401  (fixture)
 
@@ -67,7 +67,8 @@ def test_feed_payloads_stay_text_on_every_page_that_shows_them(hostile_store, ap
         row = wait_until(lambda: duo.find_elements("#cm-grid .ag-center-cols-container .ag-row"), message="row")[0]
         row.find_element("css selector", "[col-id='name']").click()
         wait_until(lambda: PAYLOADS["city"] in duo.find_element("#cm-person").text, message="city in journey")
-        duo.find_element("#cm-unmask-reason").send_keys("核实身份")
+        choose_purpose(duo, "cm", "核实身份")
+        duo.find_element("#cm-unmask-reason").send_keys("核实来访者身份")
         duo.find_element("#cm-unmask").click()
         wait_until(lambda: NAME in duo.find_element("#cm-person").text, message="name in clear, as text")
         duo.find_element("#cm-note-text").send_keys(PAYLOADS["note"])
