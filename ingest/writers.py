@@ -126,8 +126,9 @@ WRITERS: dict[str, str] = {
     "release": """
         UPDATE quarantines SET released_at = r.released_at
         FROM (SELECT person_id, max(released_at) AS released_at FROM acc GROUP BY person_id) r
-        WHERE quarantines.person_id = r.person_id AND quarantines.released_at IS NULL
-            AND quarantines.start_at <= r.released_at""",
+        WHERE quarantines.person_id = r.person_id AND quarantines.start_at <= r.released_at
+            AND (quarantines.released_at IS NULL
+                 OR CAST(quarantines.released_at AS DATE) = CAST(r.released_at AS DATE))""",
     "enforcement_case": """
         INSERT OR IGNORE INTO enforcement_cases SELECT a.case_id, a.handled_on, a.case_kind, a.district_code,
             a.educated, a.detained, a.fined, {summary}, $batch, a.line
@@ -166,8 +167,8 @@ DERIVED: dict[str, str] = {
 # rows a writer cannot use are rejected before anything is written (reason, SQL condition on `acc` a)
 ROW_RULES: dict[str, tuple[str, str]] = {
     "release": ("released_at: no open quarantine for this person", """NOT EXISTS (
-        SELECT 1 FROM quarantines q WHERE q.person_id = a.person_id AND q.released_at IS NULL
-        AND q.start_at <= a.released_at)"""),
+        SELECT 1 FROM quarantines q WHERE q.person_id = a.person_id AND q.start_at <= a.released_at
+        AND (q.released_at IS NULL OR CAST(q.released_at AS DATE) = CAST(a.released_at AS DATE)))"""),
 }
 
 

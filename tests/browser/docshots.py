@@ -22,6 +22,9 @@ SHOTS = (  # file, demo account, path, map to wait for, element to wait for (pag
     ("quarantine", "leader", "/quarantine?lang=zh", None, "#qr-batches .ag-row:not(.ag-row-loading)"),
     ("corrections", "leader", "/corrections?lang=zh", None, "#co-summary"),
     ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row:not(.ag-row-loading)"),
+    ("search", "police", "/search?lang=zh&q=新兴一路", None, "#sr-grid .ag-row"),
+    ("tasks", "police", "/tasks?lang=zh", None, "#tk-grid .ag-row"),
+    ("identity", "analyst", "/identity?lang=zh", None, "#id-pairs .ag-row"),
     ("admin", "admin", "/admin?lang=zh", None, "#ad-audit .ag-row"),
 )
 

@@ -115,9 +115,13 @@ def logged_in_as(duo, role: str, district: str | None = None):
 
 
 def submit_login(duo, username: str, password: str) -> None:
-    """End any session, fill the login form and wait until the app lets the browser in."""
+    """End any session, fill the login form and wait until the app lets the browser in. The page left open is
+    unloaded before the session ends, and what its requests in flight logged then (401s) is dropped."""
+    login = duo.server.url.rstrip("/") + "/login"
+    duo.driver.get(login)
     duo.driver.delete_all_cookies()
-    duo.driver.get(duo.server.url.rstrip("/") + "/login")
+    duo.driver.get(login)
+    duo.driver.get_log("browser")
     duo.wait_for_element("#login-submit", timeout=20)
     duo.find_element("input[name='username']").send_keys(username)
     duo.find_element("input[name='password']").send_keys(password)

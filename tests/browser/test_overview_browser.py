@@ -384,7 +384,8 @@ def test_each_card_links_to_its_definition_in_words(browser, lang):
     for key in (*CARDS, *TALLY):
         assert t(f"card.{key}.def", lang) in panel.get_attribute("textContent"), key
     for card_id, key in (("card-released", "released"), ("tally-fined", "fined")):
-        browser.find_element(f"#{card_id} a.card-def-link").click()
+        wait_until(lambda c=card_id: browser.find_element(f"#{c} a.card-def-link").click() or True,   # re-rendered
+                   message=f"the link of {card_id}")
         wait_until(lambda: browser.driver.execute_script(
             f"const r = document.getElementById('def-{key}').getBoundingClientRect();"
             "return r.top >= 0 && r.bottom <= window.innerHeight;"), message=f"definition of {key} in view")

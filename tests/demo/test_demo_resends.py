@@ -175,3 +175,31 @@ def test_two_rows_of_one_key_in_a_file_the_last_wins_the_earlier_is_rejected(che
     plate = rows[10][header.index("车牌号")]
     assert conn.execute("SELECT occupants FROM checkpoint_vehicle_checks WHERE plate = ?", [plate]).fetchall() == [(7,)]
 
+
+
+def test_a_release_resent_with_a_corrected_time_moves_the_release(city_store, demo_feeds, tmp_path):
+    """Releases are keyed by the person and the day (`released_at:day`): a corrected time the same day corrects
+    the quarantine's release (before: a new record, rejected as 'no open quarantine', the old time kept)."""
+    out = demo_feeds[0]
+    ingest(city_store, "quarantine_sites", out / "qsites_list.csv")
+    for path in sorted(out.glob("qcheckin_*.csv")):
+        ingest(city_store, "quarantine_checkins", path)
+    original = sorted(out.glob("qrelease_*.csv"))[-1]
+    first = ingest(city_store, "quarantine_releases", original)
+    before = counts(city_store)
+    header, rows, encoding = csv_rows(original)
+    col, doc = header.index("解除时间"), header.index("证件号码")
+    stored = dict(city_store.reader().execute(
+        "SELECT d.doc_number, strftime(q.released_at, '%Y-%m-%d %H:%M:%S') FROM quarantines q"
+        " JOIN documents d USING (person_id) WHERE q.released_at IS NOT NULL").fetchall())
+    target = next(i for i, r in enumerate(rows)
+                  if stored.get(r[doc]) == r[col][:19].replace("T", " ") and r[col][11:13] < "23")   # ISO times
+    rows[target][col] = f"{rows[target][col][:11]}23{rows[target][col][13:19]}"
+    corrected = rows[target][col].replace("T", " ")
+    again = ingest(city_store, "quarantine_releases", write_csv(renamed(tmp_path, original), header, rows, encoding))
+    assert (again.corrected, again.rejected) == (1, first.rejected)
+    assert counts(city_store) == {**before, "corrections": 1}
+    released = city_store.reader().execute(
+        "SELECT strftime(q.released_at, '%Y-%m-%d %H:%M:%S') FROM quarantines q JOIN documents d USING (person_id)"
+        " WHERE d.doc_number = ?", [rows[target][doc]]).fetchall()
+    assert released == [(corrected,)]
