@@ -24,7 +24,6 @@ SHOTS = (  # file, demo account, path, map to wait for, element to wait for (pag
     ("alerts", "police", "/alerts?lang=zh", "al-map", "#al-grid .ag-row:not(.ag-row-loading)"),
     ("search", "police", "/search?lang=zh&q=新兴一路", None, "#sr-grid .ag-row"),
     ("tasks", "police", "/tasks?lang=zh", None, "#tk-grid .ag-row"),
-    ("identity", "analyst", "/identity?lang=zh", None, "#id-pairs .ag-row"),
     ("admin", "admin", "/admin?lang=zh", None, "#ad-audit .ag-row"),
 )
 
