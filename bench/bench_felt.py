@@ -252,8 +252,12 @@ def community(page: Page, tries: int, rng: random.Random) -> dict[str, list[Felt
             continue
         target = rows[i % min(len(rows), 5)]
         out["community: open a person"].append(timed(page.driver, target.click))
-        page.driver.find_element("css selector", "#cm-unmask-reason").send_keys("核实居住地址")
+        page.set_props("cm-unmask-purpose", {"value": "verify_address"})
+        page.driver.find_element("css selector", "#cm-unmask-reason").send_keys("电话核实居住地址")
         out["community: unmask the person"].append(timed(page.driver, lambda: page.click("#cm-unmask")))
+        refusal = page.js("return document.querySelector('#cm-unmask-status').textContent")
+        if refusal:                                  # a refusal is fast: it must not pass for an unmask
+            raise RuntimeError(f"the unmask was refused: {refusal}")
     return {k: v[1:] for k, v in out.items()}
 
 
