@@ -75,7 +75,15 @@ if (!window.__felt) {
       return out;
     };
   });
-  new MutationObserver(() => {
+  // changes nobody sees do not end the interaction: AG Grid's screen-reader announcements (a visually hidden
+  // live region it fills after a debounce) and Plotly toggling its root's class
+  const unseen = (m) => {
+    const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+    return (el && el.closest && el.closest('.ag-aria-description-container'))
+      || (m.type === 'attributes' && m.attributeName === 'class' && el && el.classList.contains('js-plotly-plot'));
+  };
+  new MutationObserver((mutations) => {
+    if (mutations.every(unseen)) { return; }
     const now = performance.now();
     f.lastMut = now;
     requestAnimationFrame(() => { f.lastPaint = Math.max(f.lastPaint, performance.now()); });
