@@ -21,17 +21,22 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from ingest.pipeline import STAGES  # noqa: E402
+
+NEXT = STAGES[STAGES.index("identity") + 1]      # the stage after identity: where its time ends
+
 
 def run(store_dir: Path, feeds_dir: Path, week: str, days: int = 7) -> list[dict]:
+    from bench.bench_callbacks import copy_store
     from ingest.channels import FEEDS
-    from ingest.pipeline import STAGES, ingest_file, prepare
+    from ingest.pipeline import ingest_file, prepare
     from ingest.placement import CityGeo
     from store.db import Store
     from tests.shifted import shift_file
 
     tmp = Path(tempfile.mkdtemp(prefix="link-week-"))
     try:
-        shutil.copytree(store_dir, tmp / "store", ignore=shutil.ignore_patterns("*.lock", "*.tmp*"))
+        copy_store(store_dir, tmp / "store")
         files = []
         for feed in (f for f in FEEDS if f.person == "resolve"):          # the feeds that link people
             for path in sorted(feeds_dir.glob(feed.pattern)):
@@ -46,14 +51,14 @@ def run(store_dir: Path, feeds_dir: Path, week: str, days: int = 7) -> list[dict
             geo = CityGeo.from_store(conn)
             prepare(conn)
             for feed, path in files:
-                marks = {}
+                marks: dict[str, float] = {}
                 started = time.perf_counter()
-                summary = ingest_file(conn, feed, path, geo, on_stage=lambda s: marks.setdefault(s, time.perf_counter()))
+                summary = ingest_file(conn, feed, path, geo,
+                                      on_stage=lambda stage: marks.setdefault(stage, time.perf_counter()))
                 whole = time.perf_counter() - started
-                after = STAGES[STAGES.index("identity") + 1]
                 rows.append({"file": path.name, "rows": summary.rows_read, "accepted": summary.accepted,
                              "matched": summary.persons_matched, "new": summary.persons_new,
-                             "review": summary.review_pairs, "identity_s": marks[after] - marks["identity"],
+                             "review": summary.review_pairs, "identity_s": marks[NEXT] - marks["identity"],
                              "file_s": whole})
         return rows
     finally:

@@ -249,7 +249,8 @@ def _model(conn, feed: Feed, batch_id: int) -> str | None:
     if min(rows, known) < MIN_TRAIN:
         return None
     left = conn.execute(_row_records(feed, "SELECT line FROM acc")).df()
-    right = conn.execute(_known_records(f"SELECT person_id FROM persons ORDER BY hash(person_id) LIMIT {50 * MIN_TRAIN}")).df()
+    sample = f"SELECT person_id FROM persons ORDER BY hash(person_id) LIMIT {50 * MIN_TRAIN}"   # the same on any run
+    right = conn.execute(_known_records(sample)).df()
     model = linkage.train(left, right)
     conn.execute("INSERT INTO identity_model VALUES (?, ?, ?, ?, ?)",
                  [dt.datetime.now(), batch_id, len(left), len(right), model])

@@ -12,7 +12,7 @@ from queries.runner import Scope
 from queries.search_terms import Terms
 
 MATCHERS = (  # (query, its parameters from the terms, the terms field that calls for it)
-    ("search_names", lambda t: {"name_part": t.name_part or "\0", "cased": (t.name_part or "").lower() != t.name_part,
+    ("search_names", lambda t: {"name_part": t.name_part or "\0", "cased": t.name_part.lower() != t.name_part,
                                 "spelled": list(t.spelled) or [""]}, "name_part"),
     ("search_numbers", lambda t: {"digits": t.digits}, "digits"),
     ("search_carriers", lambda t: {"carrier": t.carrier, "day": t.day}, "carrier"),

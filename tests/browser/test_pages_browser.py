@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.helpers import choose_purpose, logged_in_as, open_page, screenshot, severe_errors, wait_for_map, wait_until
+from tests.browser.helpers import (choose_purpose, logged_in_as, open_page, screenshot, severe_errors, wait_for_map,
+                                   wait_until)
 
 pytestmark = pytest.mark.browser
 

@@ -176,7 +176,6 @@ def test_two_rows_of_one_key_in_a_file_the_last_wins_the_earlier_is_rejected(che
     assert conn.execute("SELECT occupants FROM checkpoint_vehicle_checks WHERE plate = ?", [plate]).fetchall() == [(7,)]
 
 
-
 def test_a_release_resent_with_a_corrected_time_moves_the_release(city_store, demo_feeds, tmp_path):
     """Releases are keyed by the person and the day (`released_at:day`): a corrected time the same day corrects
     the quarantine's release (before: a new record, rejected as 'no open quarantine', the old time kept)."""

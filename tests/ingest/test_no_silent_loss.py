@@ -103,7 +103,6 @@ def test_hand_made_plain_files_read_as_the_csv_module_reads_them(tmp_path, monke
     assert fast == outcome()
 
 
-
 # ------------------------------------------------------------------------------------------ quoting
 @pytest.mark.parametrize("name", CSV_FEEDS)
 def test_an_unterminated_quote_refuses_the_whole_file(feed_copy, demo_feeds, name):
