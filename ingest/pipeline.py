@@ -67,7 +67,7 @@ def check_rows(conn, feed: Feed) -> None:
     conn.execute(f"CREATE OR REPLACE TEMP TABLE checked AS SELECT line, raw, {raw_columns(feed)},"
                  f" {normalise_sql(feed)}, {reasons_sql(feed)} AS reason, {doc_columns_sql(feed)},"
                  f" {key_sql(feed)} AS _key, {fields_sql(feed)} AS _fields"
-                 f" FROM raw {lookups_sql(feed)} ORDER BY line")
+                 f" FROM raw {lookups_sql(feed)}")
 
 
 def stage_file(conn, feed: Feed, path: Path, geo: CityGeo | None, step=lambda stage: None, parsed=None) -> int:

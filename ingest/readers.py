@@ -183,22 +183,24 @@ def load_raw(conn: duckdb.DuckDBPyConnection, feed: Feed, path: Path) -> int:
 
 
 def stage(conn: duckdb.DuckDBPyConnection, feed: Feed, parsed: Parsed) -> int:
-    """Put a parsed file into the temp tables `raw` and `parse_rejects`; return the records read."""
-    parsed_rejects = pa.table({  # noqa: F841 (both tables are read by name: DuckDB's scan of Python variables)
-        "line": pa.array([r[0] for r in parsed.rejects], pa.int64()),
-        "reason": pa.array([r[1] for r in parsed.rejects], pa.string()),
-        "raw": pa.array([r[2] for r in parsed.rejects], pa.string())})
+    """Put a parsed file before the connection as `raw` (a view over its Arrow columns, never copied) and
+    `parse_rejects`; return the records read."""
     width = len(parsed.header)
-    parsed_rows = pa.table({  # noqa: F841   one column per header: every width-th cell (one C++ conversion)
+    conn.complete()                          # a caller's fetchone() leaves its result open, which register refuses
+    conn.register("parsed_rows", pa.table({  # one column per header: every width-th cell (one C++ conversion)
         "line": pa.array(parsed.lines, pa.int64()),
         **{f"c{j}": parsed.column(j) for j in range(width)},
-        **({"raw": pa.array(parsed.raws, pa.string())} if parsed.raws is not None else {})})
+        **({"raw": pa.array(parsed.raws, pa.string())} if parsed.raws is not None else {})}))
+    conn.register("parsed_rejects", pa.table({
+        "line": pa.array([r[0] for r in parsed.rejects], pa.int64()),
+        "reason": pa.array([r[1] for r in parsed.rejects], pa.string()),
+        "raw": pa.array([r[2] for r in parsed.rejects], pa.string())}))
     index = {h: j for j, h in enumerate(parsed.header)}
     raw = "raw" if parsed.raws is not None else \
         f"concat_ws('{_q(parsed.joiner)}', {', '.join(f'c{j}' for j in range(width))})"
     columns = [f"c{index[parsed.mapping[c.name]]} AS {raw_column(c.name)}" if parsed.mapping[c.name] is not None
                else f"CAST(NULL AS VARCHAR) AS {raw_column(c.name)}" for c in feed.columns]
-    conn.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT line, {raw} AS raw, {', '.join(columns)}"
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW raw AS SELECT line, {raw} AS raw, {', '.join(columns)}"
                  " FROM parsed_rows")
     conn.execute("CREATE OR REPLACE TEMP TABLE parse_rejects AS SELECT * FROM parsed_rejects")
     return parsed.rows_read
@@ -250,8 +252,11 @@ def _problem(cells: list[str | None], header: list[str]) -> str:
 
 
 def _parse_csv(feed: Feed, path: Path) -> Parsed:
+    plain = _parse_plain_csv(feed, path, path.read_bytes())
+    if plain is not None:
+        return plain
     text, encoding, cut = decode(path)
-    plain = None if cut else _parse_plain_csv(feed, path, text, encoding)
+    plain = _parse_plain_csv(feed, path, text.encode(), encoding) if encoding == "gb18030" and not cut else None
     if plain is not None:
         return plain
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=feed.delimiter, quotechar=feed.quote,
@@ -297,14 +302,22 @@ def _parse_csv(feed: Feed, path: Path) -> Parsed:
     return parsed.cut_off() if cut else parsed
 
 
-def _parse_plain_csv(feed: Feed, path: Path, text: str, encoding: str) -> Parsed | None:
-    """The common file read by Arrow's CSV reader: no quote or escape character anywhere, no lone CR, every line
-    empty or exactly as wide as the header, no value longer than a value may be, the header's first name in no
-    record. Then every non-empty line is one record and the csv module would reject none, so the result is the
-    same, many times faster (docs/feeds.md). None when the file is not such a file."""
-    if feed.quote in text or feed.escape in text or text.count("\r") != text.count("\r\n") or _has_control(text):
+def _parse_plain_csv(feed: Feed, path: Path, data: bytes, encoding: str | None = None) -> Parsed | None:
+    """The common file read by Arrow's CSV reader: UTF-8 throughout, no quote or escape character anywhere, no
+    lone CR, every line empty or exactly as wide as the header, no value longer than a value may be, the header's
+    first name in no record. Then every non-empty line is one record and the csv module would reject none, so
+    the result is the same, many times faster (docs/feeds.md). `data`: the file's bytes, read as UTF-8 (with or
+    without BOM) when valid, never made Python text; or, with its `encoding`, a GBK file's text as UTF-8 (GBK's
+    trailing bytes may look like a delimiter, so its bytes are not scanned). None when the file is not plain."""
+    if encoding is None:
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+        data = data[3:] if encoding == "utf-8-sig" else data
+        if not _is_utf8(data):
+            return None
+    if (feed.quote.encode() in data or feed.escape.encode() in data or data.count(b"\r") != data.count(b"\r\n")
+            or any(c in data for c in (b"\x00", b"\x1e", b"\x1f"))):
         return None
-    data = text.replace("\r\n", "\n").encode()
+    data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
     full = None
     if data.startswith(b"\n") or b"\n\n" in data:          # blank lines: the others numbered by position
         ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
@@ -402,6 +415,16 @@ def _parse_jsonl(feed: Feed, path: Path) -> Parsed:
         raise FeedError(f"{path.name}: missing key(s) {', '.join(missing)} in every record")
     parsed.extra = sorted({k for r in parsed.raws[:100] for k in json.loads(r)} - set(keys))
     return parsed.cut_off() if cut else parsed
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether the bytes are valid UTF-8 (Arrow's check, without making Python text of them)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], np.int64))
+    try:
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(data)]).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 def _has_control(text: str) -> bool:

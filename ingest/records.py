@@ -42,7 +42,9 @@ def match_stored(conn, feed: Feed) -> int:
     """Reject earlier repeats of a key within the file, drop rows stored unchanged from `checked` (returned as
     their count), and keep the stored version of every row that changes a record in temp table `superseded`."""
     conn.execute("""UPDATE checked SET reason = 'key: repeated by line ' || d.last || ' of this file'
-                    FROM (SELECT line, max(line) OVER (PARTITION BY _key) AS last FROM checked WHERE reason = '') d
+                    FROM (SELECT line, max(line) OVER (PARTITION BY _key) AS last FROM checked
+                          WHERE reason = '' AND hash(_key) IN (   -- a window over the few keys seen twice only
+                              SELECT hash(_key) FROM checked WHERE reason = '' GROUP BY ALL HAVING count(*) > 1)) d
                     WHERE checked.line = d.line AND d.line < d.last""")
     conn.execute("""CREATE OR REPLACE TEMP TABLE stored AS
                     SELECT c.line, r.key, c._fields = r.fields AS same, r.fields AS before_fields,
@@ -59,8 +61,9 @@ def match_stored(conn, feed: Feed) -> int:
 def apply_corrections(conn, feed: Feed, batch_id: int, at) -> int:
     """For the accepted rows (`acc`) that change a stored record: log the change in `corrections`, delete the
     rows derived from the stored version; then record every accepted row in `records`. Returns the corrections."""
-    conn.execute("DELETE FROM superseded WHERE line NOT IN (SELECT line FROM acc)")
-    corrected = conn.execute("SELECT count(*) FROM superseded").fetchone()[0]
+    if conn.execute("SELECT count(*) FROM superseded").fetchall()[0][0]:
+        conn.execute("DELETE FROM superseded WHERE line NOT IN (SELECT line FROM acc)")
+    corrected = conn.execute("SELECT count(*) FROM superseded").fetchall()[0][0]
     if corrected:
         values = _values(feed)
         changes = ", ".join(f"{{'column': '{v}', 'before': {_stored_value(i)}, 'after': CAST(a.\"{v}\" AS VARCHAR)}}"
