@@ -127,10 +127,10 @@ class Parsed:
         return self
 
 
-def decode(path: Path) -> tuple[str, str, bool]:
+def decode(path: Path, data: bytes | None = None) -> tuple[str, str, bool]:
     """The whole file's text, its encoding (utf-8-sig, utf-8 or gb18030, a superset of GBK), and whether the
     file was cut inside its last character (that part character is dropped; the record is rejected)."""
-    data = path.read_bytes()
+    data = path.read_bytes() if data is None else data
     if data.startswith(codecs.BOM_UTF8):
         text, cut = _text(path, data[3:], "utf-8")
         return text, "utf-8-sig", cut
@@ -252,10 +252,11 @@ def _problem(cells: list[str | None], header: list[str]) -> str:
 
 
 def _parse_csv(feed: Feed, path: Path) -> Parsed:
-    plain = _parse_plain_csv(feed, path, path.read_bytes())
+    data = path.read_bytes()
+    plain = _parse_plain_csv(feed, path, data)
     if plain is not None:
         return plain
-    text, encoding, cut = decode(path)
+    text, encoding, cut = decode(path, data)
     plain = _parse_plain_csv(feed, path, text.encode(), encoding) if encoding == "gb18030" and not cut else None
     if plain is not None:
         return plain
@@ -315,7 +316,7 @@ def _parse_plain_csv(feed: Feed, path: Path, data: bytes, encoding: str | None =
         if not _is_utf8(data):
             return None
     if (feed.quote.encode() in data or feed.escape.encode() in data or data.count(b"\r") != data.count(b"\r\n")
-            or any(c in data for c in (b"\x00", b"\x1e", b"\x1f"))):
+            or _has_control(data)):
         return None
     data = data.replace(b"\r\n", b"\n") if b"\r" in data else data
     full = None
@@ -427,9 +428,10 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _has_control(text: str) -> bool:
-    """Whether `text` holds a NUL or a record/unit separator (never data; see _problem)."""
-    return "\x00" in text or "\x1e" in text or "\x1f" in text
+def _has_control(text: str | bytes) -> bool:
+    """Whether `text` (or UTF-8 bytes) holds a NUL or a record/unit separator (never data; see _problem)."""
+    marks = ("\x00", "\x1e", "\x1f") if isinstance(text, str) else (b"\x00", b"\x1e", b"\x1f")
+    return any(mark in text for mark in marks)
 
 
 def _q(text: str) -> str:

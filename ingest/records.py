@@ -61,9 +61,10 @@ def match_stored(conn, feed: Feed) -> int:
 def apply_corrections(conn, feed: Feed, batch_id: int, at) -> int:
     """For the accepted rows (`acc`) that change a stored record: log the change in `corrections`, delete the
     rows derived from the stored version; then record every accepted row in `records`. Returns the corrections."""
-    if conn.execute("SELECT count(*) FROM superseded").fetchall()[0][0]:
-        conn.execute("DELETE FROM superseded WHERE line NOT IN (SELECT line FROM acc)")
     corrected = conn.execute("SELECT count(*) FROM superseded").fetchall()[0][0]
+    if corrected:   # the accepted rows are scanned only when some stored record changes
+        dropped = conn.execute("DELETE FROM superseded WHERE line NOT IN (SELECT line FROM acc)").fetchall()
+        corrected -= dropped[0][0]
     if corrected:
         values = _values(feed)
         changes = ", ".join(f"{{'column': '{v}', 'before': {_stored_value(i)}, 'after': CAST(a.\"{v}\" AS VARCHAR)}}"
