@@ -19,6 +19,8 @@ from pages.notes import NoteBook
 from queries.dashboard import metric_query
 from queries.figures import DAILY_FIGURES, headline
 from queries.period import Period, data_period
+from queries.person_search import SearchIndex
+from queries.person_search import index as search_index
 from queries.runner import Scope, reveals, run
 from store.db import Store
 
@@ -218,6 +220,13 @@ class AppContext:
         """The period of the published snapshot (queries/period.py: first to latest day with data), once per
         snapshot."""
         return self.cache.get(("period",), data_period)
+
+    def search_index(self, built_only: bool = False) -> SearchIndex | None:
+        """The snapshot's people by name, number and address (queries/person_search.index), built once per
+        snapshot (seconds at scale 100: the warm-up builds it); `built_only`: None rather than wait for it."""
+        if built_only:
+            return self.cache.peek(("search_index",))
+        return self.cache.get(("search_index",), search_index)
 
     def warm(self, scope: Scope) -> None:
         """Have the scope's first screens computed for this snapshot in the background (pages/warmup.py)."""

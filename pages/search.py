@@ -13,7 +13,7 @@ from pages.components import column, grid, section
 from pages.context import as_date
 from pages.i18n import t
 from pages.people import readable, records
-from queries.person_search import LIMIT, search, spelling
+from queries.person_search import LIMIT, search
 from queries.runner import run
 from queries.search_terms import SearchError, parse
 
@@ -59,18 +59,19 @@ def found(ctx, scope, text, date):
     the text cannot be searched); kept per snapshot for the masked scope (the card checks a pick against it)."""
     period = ctx.period()
     day = as_date(date, period) if date else None
+    found_in = ctx.search_index()
     try:
-        terms = parse(text, period.latest.year, spelling_of(ctx), day)
+        terms = parse(text, period.latest.year, found_in.pinyin, day)
     except SearchError as error:
         return None, str(error)
     key = ("search", scope, terms, period.latest)
     return ctx.searches.get(key, lambda conn: search(lambda name, s, **p: run(conn, name, s, **p), scope, terms,
-                                                     period.latest)), None
+                                                     found_in, period.latest)), None
 
 
-def spelling_of(ctx):
-    """The snapshot's names by pinyin (queries/pinyin_names.py), built once per snapshot."""
-    return ctx.cache.get(("pinyin_names",), lambda conn: spelling(lambda name, s, **p: run(conn, name, s, **p)))
+def warm(ctx, _scope) -> None:
+    """The snapshot's search index (pages/warmup.py): seconds at scale 100, built before the first search."""
+    ctx.search_index()
 
 
 def register(app, ctx) -> None:

@@ -1,18 +1,17 @@
 -- access: person
--- The people of the scope among a search's hits (queries/person_search.py): $persons, best first, with what
--- each matched ($matched) and a detail ($details: a flight's time and place); who belongs to the scope:
--- queries/in_scope.sql (a hotel's district finds its guest). `stage` is where the person is at the end of $as_of from the whole record, whatever
--- community holds which row: abroad (left, not back), in_quarantine, released, arrived, entered, measures; NULL:
--- none of them. The first $limit rows; `found` counts them all. Person fields through the runner's masks.
+-- The people found by a search, as the search page lists them (queries/person_search.py): $persons (the hits of
+-- queries/search_in_scope.sql, best first, a page of them), with what each matched ($matched), a detail ($details:
+-- a flight's time and place) and how many the scope sees in all ($total); only those the scope may see
+-- (queries/in_scope.sql: a hotel's district finds its guest). `stage` is where the person is at the end of $as_of
+-- from the whole record, whatever community holds which row: abroad (left, not back), in_quarantine, released,
+-- arrived, entered, measures; NULL: none of them. Person fields through the runner's masks.
 WITH
 found AS (
     SELECT unnest($persons) AS person_id, unnest($matched) AS matched, unnest($details) AS detail,
            generate_subscripts($persons, 1) AS rank),
 candidates AS (SELECT person_id FROM found),
 {include:in_scope},
-shown AS (
-    SELECT *, count(*) OVER () AS found FROM found WHERE person_id IN (SELECT person_id FROM belongs)
-    ORDER BY rank, person_id LIMIT $limit),
+shown AS (SELECT *, $total AS found FROM found WHERE person_id IN (SELECT person_id FROM belongs)),
 events AS (   -- what the stage is read from, up to the end of $as_of: (person, kind, when, a code, a place)
     SELECT person_id, 'exit' AS kind, CAST(exit_date AS TIMESTAMP) AS happened, doc_type AS code, country AS place
     FROM abroad WHERE person_id IN (SELECT person_id FROM shown)

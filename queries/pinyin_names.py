@@ -3,7 +3,8 @@ initials (czx), the surname spelled and the rest as initials (chenzx), or the gi
 always as the start of such a spelling (chenzi finds 陈子轩).
 
 The store's distinct names are spelled once per snapshot (pypinyin, one reading per character, cached per
-character: a name's few thousand distinct characters are spelled once) into keys kept in one sorted bytes array;
+character: a name's few thousand distinct characters are spelled once) into keys kept in one sorted bytes array
+(a key repeated for one name is harmless: a search takes each name once);
 a search is two binary searches for the keys that start with the query. No personal data leaves here but
 names, which the caller only uses to filter a scoped, masked query.
 """
@@ -41,10 +42,12 @@ class PinyinNames:
 
     def __init__(self, names):
         names = sorted({n for n in names if isinstance(n, str) and HAN.match(n)})
-        pairs = sorted({(k.encode()[:MAX_KEY], i) for i, n in enumerate(names) for k in keys(n)})
+        spelled = [keys(n) for n in names]
+        flat = np.array([k.encode()[:MAX_KEY] for ks in spelled for k in ks], dtype=f"S{MAX_KEY}")
+        owner = np.repeat(np.arange(len(names), dtype=np.int32), [len(ks) for ks in spelled])
+        order = np.argsort(flat, kind="stable")
         self.names = np.array(names, dtype=object)
-        self.keys = np.array([k for k, _ in pairs], dtype=f"S{MAX_KEY}")
-        self.owner = np.array([i for _, i in pairs], dtype=np.int32)
+        self.keys, self.owner = flat[order], owner[order]
 
     def find(self, query: str, limit: int = 500) -> list[str]:
         """The names whose spelling starts with `query` (letters; spaces, case and tone-less input ignored), at

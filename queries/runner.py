@@ -129,6 +129,11 @@ def render(name: str, people: bool = True) -> str:
 def run(conn, name: str, scope: Scope, **params) -> pd.DataFrame:
     """Run queries/<name>.sql on `conn` for `scope` with named parameters; Forbidden when the scope's role may
     not list people and the file does."""
+    return frame(arrow(conn, name, scope, **params))
+
+
+def arrow(conn, name: str, scope: Scope, **params) -> pa.Table:
+    """`run`'s result as Arrow (for indexes built of whole columns: no pandas, no Python object per string)."""
     if lists_people(name) and not scope.sees_people:
         raise Forbidden(f"role {scope.role!r} sees aggregates only, not {name}")
     reserved = set(params) & set(RESERVED)
@@ -141,7 +146,7 @@ def run(conn, name: str, scope: Scope, **params) -> pd.DataFrame:
     missing = wanted - values.keys()
     if missing:
         raise TypeError(f"query {name} needs parameter(s): {', '.join(sorted(missing))}")
-    return frame(conn.execute(sql, {k: v for k, v in values.items() if k in wanted}).to_arrow_table())
+    return conn.execute(sql, {k: v for k, v in values.items() if k in wanted}).to_arrow_table()
 
 
 def frame(table: pa.Table) -> pd.DataFrame:
