@@ -45,7 +45,7 @@ SELECT p.person_id,
             WHEN e.entry_date IS NOT NULL THEN CAST(e.entry_date + 1 AS TIMESTAMP) + to_hours(CAST($arrive_hours AS BIGINT))
        END AS next_due
 FROM p CROSS JOIN entry e CROSS JOIN arrival r CROSS JOIN transfer t CROSS JOIN quarantine q
-JOIN homes h ON h.person_id = p.person_id
+JOIN visible h ON h.person_id = p.person_id
 LEFT JOIN communities c ON c.code = h.community_code
 LEFT JOIN townships ht ON ht.code = h.township_code
 LEFT JOIN districts hd ON hd.code = h.district_code
@@ -54,4 +54,3 @@ LEFT JOIN communities nc ON nc.code = n.community_code
 LEFT JOIN districts nd ON nd.code = n.district_code
 LEFT JOIN quarantine_sites s ON s.site_id = t.to_site_id
 LEFT JOIN quarantine_sites qs ON qs.site_id = q.site_id
-WHERE p.person_id IN (SELECT person_id FROM visible)
