@@ -244,6 +244,7 @@ def cmd_serve(args) -> int:
     from pages.server import serve
     from pages.workers import inherited_socket, serve_workers, workers_from_env
     from store.db import Store
+    from store.health import upgrade
 
     store = Store(args.store)
     if args.listen_fd is not None:                      # one worker process of the supervisor below
@@ -252,6 +253,8 @@ def cmd_serve(args) -> int:
     if not store.exists():
         print("first run: building the demo city (scale 1) ...", file=sys.stderr)
         build_demo(Path(args.store))
+    if upgrade(store):
+        print("the store was written by an earlier release: brought up to date", file=sys.stderr)
     ensure_map_files(store)
     state = State(Path(args.store).parent / "app.sqlite")
     print("demo mode: demo accounts enabled (passwords in README.md)" if demo_mode.apply(store, state) else

@@ -1,18 +1,21 @@
 -- Included ({include:loop_members}) as the first CTEs of the loop's people queries (loop_people, loop_people_page,
--- loop_people_count): `listed`, each person the scope lists with their relation to it ('home' or 'guest'), and
--- `people`, those in the closed loop as of the date with their stage and populations, restricted to the population
--- asked for (see loop_people.sql).
+-- loop_people_count): `listed`, each person the scope lists with their relation to it ('home' or 'guest'), their
+-- home and the quarantine they are in, and `people`, those in the closed loop as of the date with their stage and
+-- populations, restricted to the population asked for (see loop_people.sql).
 {include:person_home}
-listed AS (
-    SELECT h.person_id, 'home' AS relation FROM homes h
-    WHERE {scope:h} AND ($community IS NULL OR h.community_code = $community)
-    UNION ALL
-    SELECT x.person_id, 'guest' FROM here x JOIN homes h USING (person_id)
-    WHERE {scope:x} AND NOT coalesce({scope:h}, false) AND ($community IS NULL OR x.community_code = $community)
-    UNION ALL          -- a community's guest from another community of the same jurisdiction
-    SELECT x.person_id, 'guest' FROM here x JOIN homes h USING (person_id)
-    WHERE $community IS NOT NULL AND x.community_code = $community AND h.community_code <> $community
-      AND {scope:h}),
+listed AS (   -- one row per person: the home (homes' columns) and the quarantine the person is in (`here`'s, here_*);
+              -- homes is read here only (a CTE read twice is computed whole: every person of the store's home)
+    SELECT * FROM (
+        SELECT h.person_id, h.district_code, h.township_code, h.community_code, x.site,
+               x.community_code AS here_community_code, x.district_code AS here_district_code,
+               CASE WHEN {scope:h} AND ($community IS NULL OR h.community_code = $community) THEN 'home'
+                    WHEN x.person_id IS NOT NULL AND {scope:x} AND NOT coalesce({scope:h}, false)
+                         AND ($community IS NULL OR x.community_code = $community) THEN 'guest'
+                    WHEN x.person_id IS NOT NULL AND $community IS NOT NULL AND x.community_code = $community
+                         AND h.community_code <> $community AND {scope:h}
+                    THEN 'guest' END AS relation    -- a community's guest from another community of the jurisdiction
+        FROM homes h LEFT JOIN here x USING (person_id))
+    WHERE relation IS NOT NULL),
 latest_exit AS (
     SELECT person_id, max(exit_date) AS exit_date, arg_max(doc_type, exit_date) AS doc_type,
            arg_max(country, exit_date) AS country

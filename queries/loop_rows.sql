@@ -33,7 +33,7 @@ channels AS (
     FROM reports GROUP BY person_id),
 documents_of AS (
     SELECT person_id,
-           arg_min(doc_number, 0) FILTER (WHERE doc_type = 'resident_id') AS resident_id,
+           min(doc_number) FILTER (WHERE doc_type = 'resident_id') AS resident_id,    -- of several: always one
            arg_min(doc_type, CASE doc_type WHEN 'passport' THEN 1 WHEN 'hk_macau_permit' THEN 2
                                            WHEN 'home_return_permit' THEN 3 ELSE 4 END) AS doc_type
     FROM documents WHERE person_id IN (SELECT person_id FROM chosen) GROUP BY person_id),
@@ -45,9 +45,9 @@ rows AS (
            x.stage, x.populations, w.relation,
            coalesce(l.doc_type, d.doc_type) AS doc_type,
            coalesce(e.from_country, l.country) AS country,
-           h.district_code, dn.name AS district, h.township_code, tn.name AS township,
-           h.community_code, c.name AS community,
-           n.site AS current_place, n.community_code AS current_community_code, nc.name AS current_community,
+           w.district_code, dn.name AS district, w.township_code, tn.name AS township,
+           w.community_code, c.name AS community,
+           w.site AS current_place, w.here_community_code AS current_community_code, nc.name AS current_community,
            nd.name AS current_district,
            {mask_lon:p:c} AS lon, {mask_lat:p:c} AS lat,
            l.exit_date, e.entry_date,
@@ -61,13 +61,11 @@ rows AS (
     FROM chosen x
     JOIN persons p USING (person_id)
     JOIN listed w USING (person_id)
-    JOIN homes h USING (person_id)
-    LEFT JOIN communities c ON c.code = h.community_code
-    LEFT JOIN townships tn ON tn.code = h.township_code
-    LEFT JOIN districts dn ON dn.code = h.district_code
-    LEFT JOIN here n USING (person_id)
-    LEFT JOIN communities nc ON nc.code = n.community_code
-    LEFT JOIN districts nd ON nd.code = n.district_code
+    LEFT JOIN communities c ON c.code = w.community_code
+    LEFT JOIN townships tn ON tn.code = w.township_code
+    LEFT JOIN districts dn ON dn.code = w.district_code
+    LEFT JOIN communities nc ON nc.code = w.here_community_code
+    LEFT JOIN districts nd ON nd.code = w.here_district_code
     LEFT JOIN latest_exit l USING (person_id)
     LEFT JOIN last_entry e USING (person_id)
     LEFT JOIN last_quarantine q USING (person_id)

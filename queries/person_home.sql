@@ -4,7 +4,7 @@
 --          parameter $moved as JSON, the latest per person
 --   homes  (person_id, community_code, township_code, district_code, moved): the home jurisdiction — where an
 --          accepted transfer moved the person, else the residence, else (no known residence) the community of
---          the person's latest report placed in the city
+--          the person's latest report placed in the city (unhoused_homes, store/derived.sql)
 --   here   (person_id, site_id, site, kind, community_code, township_code, district_code): the quarantine the
 --          person is in at the end of $as_of (started, not yet released) and where it is
 moved AS (
@@ -13,13 +13,6 @@ moved AS (
                                                              "township_code":"VARCHAR","seq":"BIGINT"}]'),
                         recursive := true))
     ORDER BY person_id, seq DESC),
-unhoused AS (
-    SELECT s.person_id, arg_max(s.community_code, s.seen_at) AS community_code,
-           arg_max(s.township_code, s.seen_at) AS township_code, arg_max(s.district_code, s.seen_at) AS district_code
-    FROM sightings s
-    WHERE s.community_code IS NOT NULL AND s.channel <> 'police'
-      AND s.person_id IN (SELECT person_id FROM persons WHERE community_code IS NULL)
-    GROUP BY s.person_id),
 homes AS (
     SELECT p.person_id,
            CASE WHEN m.person_id IS NULL THEN coalesce(p.community_code, u.community_code)
@@ -29,7 +22,7 @@ homes AS (
                 ELSE m.township_code END AS township_code,
            coalesce(m.district_code, p.district_code, u.district_code) AS district_code,
            m.person_id IS NOT NULL AS moved
-    FROM persons p LEFT JOIN unhoused u USING (person_id) LEFT JOIN moved m USING (person_id)),
+    FROM persons p LEFT JOIN unhoused_homes u USING (person_id) LEFT JOIN moved m USING (person_id)),
 here AS (
     SELECT DISTINCT ON (q.person_id) q.person_id, q.site_id, coalesce(s.name, q.address) AS site, q.kind,
            q.community_code, q.township_code, q.district_code

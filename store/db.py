@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+DERIVED = Path(__file__).with_name("derived.sql")        # tables rebuilt whole by every write, before it commits
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "var" / "store"
 KEEP_SNAPSHOTS = 3
@@ -166,6 +167,7 @@ class Store:
                 first_new_batch = self._max_batch(conn) + 1
                 before = table_counts(conn)
                 yield conn
+                conn.execute(DERIVED.read_text())
                 counts = table_counts(conn)
                 files = [f for (f,) in conn.execute("SELECT file_name FROM batches WHERE batch_id >= ? "
                                                     "ORDER BY batch_id", [first_new_batch]).fetchall()]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from store.db import SCHEMA, Store, VerifyError, snapshot_number, table_counts
+from store.db import DERIVED, SCHEMA, Store, VerifyError, snapshot_number, table_counts
 
 
 @dataclass
@@ -39,10 +39,28 @@ def scan(path: Path) -> dict[str, int]:
 
 
 def expected_tables() -> list[str]:
-    """The tables store/schema.sql creates."""
+    """The tables store/schema.sql and store/derived.sql create."""
     conn = duckdb.connect()
     conn.execute(SCHEMA.read_text())
+    conn.execute(DERIVED.read_text())
     return list(table_counts(conn))
+
+
+def upgrade(store: Store) -> bool:
+    """Bring a published version written by an earlier release up to date: when it lacks a table this release
+    reads, write nothing (every write creates the schema's new tables and rebuilds the derived ones). Whether it
+    wrote."""
+    if not store.exists():
+        return False
+    conn = duckdb.connect(str(store.current_path()), read_only=True)
+    try:
+        missing = set(expected_tables()) - set(table_counts(conn))
+    finally:
+        conn.close()
+    if missing:
+        with store.writer():
+            pass
+    return bool(missing)
 
 
 def problems_of(store: Store, name: str) -> list[str]:
