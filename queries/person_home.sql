@@ -4,7 +4,7 @@
 --          parameter $moved as JSON, the latest per person
 --   homes  (person_id, community_code, township_code, district_code, moved): the home jurisdiction — where an
 --          accepted transfer moved the person, else the residence, else (no known residence) the community of
---          the person's latest report placed in the city (unhoused_homes, store/derived.sql)
+--          the person's latest report placed in the city (person_homes, store/derived.sql)
 --   here   (person_id, site_id, site, kind, community_code, township_code, district_code): the quarantine the
 --          person is in at the end of $as_of (started, not yet released) and where it is
 moved AS (
@@ -14,15 +14,13 @@ moved AS (
                         recursive := true))
     ORDER BY person_id, seq DESC),
 homes AS (
-    SELECT p.person_id,
-           CASE WHEN m.person_id IS NULL THEN coalesce(p.community_code, u.community_code)
-                WHEN m.township_code = coalesce(p.township_code, u.township_code)
-                THEN coalesce(p.community_code, u.community_code) END AS community_code,
-           CASE WHEN m.person_id IS NULL THEN coalesce(p.township_code, u.township_code)
-                ELSE m.township_code END AS township_code,
-           coalesce(m.district_code, p.district_code, u.district_code) AS district_code,
+    SELECT b.person_id,
+           CASE WHEN m.person_id IS NULL OR m.township_code = b.township_code THEN b.community_code
+                END AS community_code,
+           CASE WHEN m.person_id IS NULL THEN b.township_code ELSE m.township_code END AS township_code,
+           coalesce(m.district_code, b.district_code) AS district_code,
            m.person_id IS NOT NULL AS moved
-    FROM persons p LEFT JOIN unhoused_homes u USING (person_id) LEFT JOIN moved m USING (person_id)),
+    FROM person_homes b LEFT JOIN moved m USING (person_id)),
 here AS (
     SELECT DISTINCT ON (q.person_id) q.person_id, q.site_id, coalesce(s.name, q.address) AS site, q.kind,
            q.community_code, q.township_code, q.district_code
