@@ -389,5 +389,6 @@ def test_each_card_links_to_its_definition_in_words(browser, lang):
         wait_until(lambda: browser.driver.execute_script(
             f"const r = document.getElementById('def-{key}').getBoundingClientRect();"
             "return r.top >= 0 && r.bottom <= window.innerHeight;"), message=f"definition of {key} in view")
-        assert t(f"card.{key}.def", lang) in browser.find_element(f"#def-{key}").text
+        wait_until(lambda: t(f"card.{key}.def", lang) in browser.find_element(f"#def-{key}").text,   # re-rendered
+                   message=f"definition of {key} in words")
     assert severe_errors(browser) == []
