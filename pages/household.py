@@ -16,12 +16,14 @@ def of(ctx, scope, person_ids) -> pd.DataFrame:
     shares an address with them comes from the snapshot's search index once it is built (a lookup instead of a
     scan of every address); never waited for."""
     ids = sorted({int(p) for p in person_ids})
-    found_in = ctx.search_index(built_only=True)
-    params = {"persons": ids or [-1],
-              "neighbours": None if found_in is None else found_in.addresses.sharing(ids).tolist() or [-1]}
+
+    def params() -> dict:                       # looked up only when the query runs (not on a cached answer)
+        found_in = ctx.search_index(built_only=True)
+        return {"persons": ids or [-1],
+                "neighbours": None if found_in is None else found_in.addresses.sharing(ids).tolist() or [-1]}
     if scope.reveal_person is not None:
-        return ctx.uncached("households", scope, **params)
-    return ctx.cache.get(("households", scope, tuple(ids)), lambda conn: run(conn, "households", scope, **params))
+        return ctx.uncached("households", scope, **params())
+    return ctx.cache.get(("households", scope, tuple(ids)), lambda conn: run(conn, "households", scope, **params()))
 
 
 def summary(found: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -33,7 +33,7 @@ def index(conn) -> SearchIndex:
     whole = Scope.whole_city()
     names = Containing(arrow(conn, "search_index_names", whole))
     return SearchIndex(names, Containing(arrow(conn, "search_index_addresses", whole)),
-                       Endings(arrow(conn, "search_index_numbers", whole)), PinyinNames(names.han_texts()))
+                       Endings(arrow(conn, "search_index_numbers", whole)), PinyinNames(names.texts.to_pylist()))
 
 
 def hits(run, scope, terms: Terms, found_in: SearchIndex) -> pd.DataFrame:

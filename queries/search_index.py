@@ -42,6 +42,13 @@ def _gather(offsets: np.ndarray, values: np.ndarray, picked: np.ndarray) -> np.n
     return np.flatnonzero(seen).astype(values.dtype)
 
 
+def _lists(lists: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """A list column as (offsets from 0, the values they index)."""
+    lists = lists.combine_chunks()
+    offsets = lists.offsets.to_numpy()                          # into the unsliced values
+    return offsets - offsets[0], lists.values.slice(offsets[0], offsets[-1] - offsets[0])
+
+
 def _ids(ids: pa.Array) -> np.ndarray:
     """Person ids as 32-bit integers (half the memory) when they fit."""
     ids = ids.to_numpy()
@@ -53,19 +60,17 @@ class Containing:
 
     def __init__(self, texts: pa.Table):
         self.texts = texts["text"].combine_chunks()
-        people = texts["people"].combine_chunks()
-        offsets = people.offsets.to_numpy()                      # into the unsliced values: start from 0
-        self.people_at = offsets - offsets[0]
-        self.people = _ids(people.values.slice(offsets[0], offsets[-1] - offsets[0]))
+        self.people_at, people = _lists(texts["people"])
+        self.people = _ids(people)
         self.text_of = np.full(int(self.people.max(initial=-1)) + 1, -1, dtype=np.int32)   # person id -> text
         self.text_of[self.people] = np.repeat(np.arange(len(self.texts), dtype=np.int32), np.diff(self.people_at))
         conn = duckdb.connect()
         conn.register("texts", pa.table({"i": np.arange(len(self.texts), dtype=np.int32), "text": self.texts}))
         pairs = conn.execute(PAIRS_SQL).to_arrow_table()
-        found = pairs["texts"].combine_chunks()
-        self.pairs = pairs["pair"].to_numpy()
-        self.texts_at, self.texts_of_pair = found.offsets.to_numpy(), found.values.to_numpy()
         conn.close()
+        self.pairs = pairs["pair"].to_numpy()
+        self.texts_at, texts_of_pair = _lists(pairs["texts"])
+        self.texts_of_pair = texts_of_pair.to_numpy()
 
     def find(self, part: str) -> np.ndarray:
         """The person ids of every text containing `part` (two characters at least), sorted."""
@@ -99,10 +104,6 @@ class Containing:
         ids = ids[(ids >= 0) & (ids < len(self.text_of))]
         texts = np.unique(self.text_of[ids])
         return _gather(self.people_at, self.people, texts[texts >= 0])
-
-    def han_texts(self) -> list[str]:
-        """The texts in Chinese characters only (the names pinyin can spell)."""
-        return self.texts.filter(pc.match_substring_regex(self.texts, r"^[\x{3400}-\x{9fff}]+$")).to_pylist()
 
 
 class Endings:

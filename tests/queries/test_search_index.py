@@ -73,7 +73,6 @@ def test_whole_texts_and_housemates_are_found(phrases):
     some = [ids[0] for ids in people[:: len(people) // 25]]
     sharing = {p for ids in people if set(ids) & set(some) for p in ids}
     assert set(found.sharing(some + [-5, 10 ** 9]).tolist()) == sharing
-    assert found.han_texts() == [t for t in table["text"].to_pylist() if t and all("\u3400" <= c <= "\u9fff" for c in t)]
 
 
 def test_numbers_are_found_by_their_last_characters_whatever_their_length():
