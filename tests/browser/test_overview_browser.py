@@ -170,6 +170,62 @@ def test_risk_metric_and_the_loop_point_layers(browser, synthetic_store):
     screenshot(browser, "overview-risk")
 
 
+SPY_SOURCES = """
+const gd = document.querySelector('#ov-map .js-plotly-plot');
+const m = gd._fullLayout.map._subplot.map;
+window.__sets = {};
+window.__sent = {};
+Object.keys(m.getStyle().sources).forEach(id => {
+  const source = m.getSource(id);
+  if (source.type !== 'geojson' || source.__spied) { return; }
+  const setData = source.setData;
+  source.__spied = true;
+  source.setData = function (data) {
+    window.__sets[id] = (window.__sets[id] || 0) + 1;
+    window.__sent[id] = (data.features || []).length;
+    return setData.apply(this, arguments);
+  };
+});
+return gd._fullData.map(t => t.uid);
+"""
+
+
+def test_a_recolour_resends_only_the_areas_and_a_moved_date_the_points_that_changed(browser, synthetic_store):
+    """Plotly re-sets every map trace's source on any change; the project's build sends a point trace again
+    only when its points changed (bundle/plotly-wuzhou.js): a metric switch re-sends the areas, not the
+    checkpoints, sites or names; a moved date re-sends the alerts, and the map holds the new ones."""
+    from pages.i18n import t
+
+    open_page(browser, "/")
+    wait_for_map(browser, "ov-map")
+    click_option(browser, "ov-points", t("layer.alerts"))
+    wait_until(lambda: map_traces(browser)[3][1] is True and map_traces(browser)[3][2] > 0, message="alerts shown")
+    wait_for_map(browser, "ov-map")
+    uids = browser.driver.execute_script(SPY_SOURCES)
+    click_option(browser, "ov-metric", t("metric.in_quarantine"))
+    wait_until(lambda: t("metric.in_quarantine") in browser.find_element("#ov-legend").text, message="new legend")
+    wait_for_map(browser, "ov-map")
+    sets = browser.driver.execute_script("return window.__sets;")
+    assert sets.get(f"source-{uids[0]}", 0) >= 1                        # the areas, recoloured
+    unchanged = [source for source in sets if any(source.startswith(f"source-{uid}-") for uid in uids[1:])]
+    assert unchanged == []                                               # no point trace was sent again
+
+    handle = browser.find_element("#ov-day [role='slider']")
+    handle.click()
+    for _ in range(40):
+        handle.send_keys("\ue012")                                   # arrow left: 40 days back
+    wait_until(lambda: browser.find_element("#ov-day-label").text == days_before_the_latest(synthetic_store, 40),
+               message="label 40 days back")
+    wait_for_map(browser, "ov-map")
+    alerts_source = f"source-{uids[3]}-circle"
+    wait_until(lambda: browser.driver.execute_script("return window.__sets;").get(alerts_source, 0) >= 1,
+               message="the alerts re-sent")
+    places = browser.driver.execute_script(
+        "return document.querySelector('#ov-map .js-plotly-plot').data[3].lon.length;")
+    assert browser.driver.execute_script("return window.__sent;")[alerts_source] == places
+    assert severe_errors(browser) == []
+
+
 def rendered_names(duo, graph_id: str = "ov-map") -> set:
     """The texts maplibre has actually drawn on the map (its symbol layers' rendered features)."""
     return set(duo.driver.execute_script("""
