@@ -15,7 +15,7 @@ from loop import workflow, worklists
 from loop.transfers import REASONS, Side, TransferError
 from pages import alerts as alerts_page
 from pages import loop_map, session
-from pages.components import column, date_picker, dropdown, grid, section
+from pages.components import column, date_picker, dropdown, grid, grid_block, paged_grid, purge_on, section, sorted_by
 from pages.context import as_date
 from pages.i18n import label_or_code, t
 from pages.people import loop_people, records
@@ -37,6 +37,18 @@ def tasks(ctx, scope, as_of: dt.date) -> pd.DataFrame:
     incoming = [r for r in ctx.transfers.involving(side_of(scope)) if r["to_district"] == scope.district_code]
     return worklists.build(alerts_page.scoped_alerts(ctx, scope, as_of), people, ctx.notes.contacted(), incoming,
                            ctx.state, as_of, loop_map.deadlines())
+
+
+def listing_of(as_of: dt.date, mine, officer, version) -> dict:
+    """What the grid lists (tk-filters): its rows callback reads it, and a change makes the grid ask again."""
+    return {"as_of": as_of.isoformat(), "mine": bool(mine), "officer": (officer or "").strip(), "version": version or 0}
+
+
+def listed(ctx, scope, listing: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the listed items, every item) of the scope for a listing: "mine" keeps those assigned to the named
+    officer, or to the logged-in user when none is named."""
+    frame = tasks(ctx, scope, as_date(listing.get("as_of"), ctx.period()))
+    return (worklists.mine(frame, listing.get("officer") or session.author()) if listing.get("mine") else frame), frame
 
 
 def counts_table(frame: pd.DataFrame, as_of: dt.date, lang: str) -> html.Table:
@@ -79,7 +91,7 @@ def transfer_rows(ctx, scope, lang: str) -> list[dict]:
 def layout(ctx, lang: str, query: dict) -> html.Div:
     districts = ctx.query("areas", Scope.whole_city(), level="districts")
     return html.Div([
-        dcc.Store(id="tk-version", data=0),
+        dcc.Store(id="tk-version", data=0), dcc.Store(id="tk-filters"), dcc.Store(id="tk-purged"),
         html.Div([html.Label(t("as_of", lang)), date_picker("tk-date", ctx.period()),
                   dcc.Checklist(id="tk-mine", options=[{"label": t("tasks.mine", lang), "value": "mine"}], value=[],
                                 className="radios"),
@@ -88,8 +100,7 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
         html.Div([
             section(t("tasks.counts", lang), html.Div(id="tk-counts"), className="panel side-col"),
             section(t("tasks.list", lang), html.Div(id="tk-count", className="muted"),
-                    grid("tk-grid", [column(c, lang) for c in GRID_COLUMNS], rowData=[],
-                         getRowId="params.data.task_id",
+                    paged_grid("tk-grid", [column(c, lang) for c in GRID_COLUMNS], getRowId="params.data.task_id",
                          dashGridOptions={"rowSelection": {"mode": "singleRow", "checkboxes": False,
                                                            "enableClickSelection": True}},
                          style={"height": "46vh"}),
@@ -120,17 +131,33 @@ def layout(ctx, lang: str, query: dict) -> html.Div:
 
 
 def register(app, ctx) -> None:
-    @app.callback(Output("tk-counts", "children"), Output("tk-grid", "rowData"), Output("tk-count", "children"),
+    @app.callback(Output("tk-counts", "children"), Output("tk-filters", "data"), Output("tk-count", "children"),
                   Output("tk-transfers", "rowData"),
                   Input("tk-date", "date"), Input("tk-mine", "value"), Input("tk-officer", "value"),
                   Input("tk-version", "data"))
-    def show(date, mine, officer, _version):
+    def show(date, mine, officer, version):
+        """Counts and transfers; the listing goes to tk-filters, from which the grid asks for its blocks (`rows`).
+        A listing is audited once, with its size, and each block served (session.served)."""
         lang, scope, as_of = session.language(), session.current_scope(), as_date(date, ctx.period())
-        frame = tasks(ctx, scope, as_of)
-        listed = worklists.mine(frame, (officer or "").strip() or session.author()) if mine else frame
-        session.audit(ctx.state, "people.list", "tasks", {"as_of": as_of, "mine": bool(mine), "rows": len(listed)})
-        return (counts_table(frame, as_of, lang), records(readable(listed, lang)),
-                t("tasks.count", lang, n=len(listed), total=len(frame)), transfer_rows(ctx, scope, lang))
+        listing = listing_of(as_of, mine, officer, version)
+        chosen, frame = listed(ctx, scope, listing)
+        session.audit(ctx.state, "people.list", "tasks", {"as_of": as_of, "mine": bool(mine), "rows": len(chosen)})
+        return (counts_table(frame, as_of, lang), listing, t("tasks.count", lang, n=len(chosen), total=len(frame)),
+                transfer_rows(ctx, scope, lang))
+
+    purge_on(app, "tk-grid", "tk-filters", "tk-purged")
+
+    @app.callback(Output("tk-grid", "getRowsResponse"), Input("tk-grid", "getRowsRequest"),
+                  State("tk-filters", "data"))
+    def rows(request, listing):
+        """One block of the listed items (scope from the session), sorted as the grid asks, with how many there
+        are."""
+        if not isinstance(request, dict) or not isinstance(listing, dict):
+            return {"rowData": [], "rowCount": 0}
+        chosen, _ = listed(ctx, session.current_scope(), listing)
+        return session.served(ctx.state, "tasks", listing, request, grid_block(
+            sorted_by(chosen, request.get("sortModel"), GRID_COLUMNS), request,
+            lambda block: records(readable(block, session.language()))))
 
     @app.callback(Output("tk-status", "children"), Output("tk-version", "data"),
                   Input("tk-assign", "n_clicks"), State("tk-grid", "selectedRows"), State("tk-officer", "value"),

@@ -63,6 +63,8 @@ def values(people):
         "al-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
         "qr-date.date": DAY, "qr-listed.data": {"as_of": DAY},
         **{f"{g}.getRowsRequest": {"startRow": 0, "endRow": 100} for g in ("qr-watch", "qr-home", "qr-batches")},
+        "tk-date.date": DAY, "tk-filters.data": {"as_of": DAY, "mine": False, "officer": "", "version": 0},
+        "tk-grid.getRowsRequest": {"startRow": 0, "endRow": 100},
         "ad-version.data": 0, "ad-action.value": None,
         "ad-disable.n_clicks": 1, "ad-users.selectedRows": [{"username": "analyst-450481"}],
     }
