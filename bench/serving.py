@@ -87,13 +87,16 @@ def prepare_assets(store, folder: Path) -> Path:
 
 
 def app_config(work: Path, assets: Path, state_path: Path):
-    """AppConfig for a benchmark server; `state_path` only where AppConfig has it (login landed)."""
+    """AppConfig for a benchmark server; `state_path` (and the others) only where AppConfig has it (a benchmark
+    may run an older commit)."""
     from pages.context import AppConfig
 
     fields = {f.name for f in dataclasses.fields(AppConfig)}
     extra = {"state_path": state_path} if "state_path" in fields else {}
     if "notes_path" in fields:
         extra["notes_path"] = work / "notes.jsonl"
+    if "max_stale_s" in fields:                 # as the production server: WUZHOU_MAX_STALE_S, else its default
+        extra["max_stale_s"] = AppConfig.from_env().max_stale_s
     return AppConfig(secret_key=b"bench-secret-key-not-for-production", assets_dir=assets, **extra)
 
 

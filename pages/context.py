@@ -22,6 +22,7 @@ from queries.period import Period, data_period
 from queries.person_search import SearchIndex
 from queries.person_search import index as search_index
 from queries.runner import Scope, reveals, run
+from pages.served import ServedStore
 from store.db import Store
 
 if TYPE_CHECKING:
@@ -29,24 +30,29 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = dt.date(1970, 1, 1)
+SERVED_STALE_S = 5.0               # the production server: a new snapshot is served once warm, or after this
 AGGREGATES = "leadership"          # the role area counts are computed for, whoever asks (ctx.metric)
 
 
 @dataclass(frozen=True)
 class AppConfig:
     """Settings of one app: an optional intranet tile URL ({z}/{x}/{y}), the session key, where assets live
-    and the application state file (users, sessions, audit, notes; default: app.sqlite beside the store)."""
+    and the application state file (users, sessions, audit, notes; default: app.sqlite beside the store), and
+    how long a new snapshot may wait to be served while its first screens are computed (pages/served.py)."""
     tile_url: str | None = None
     secret_key: bytes = field(default_factory=lambda: os.urandom(32), repr=False)
     assets_dir: Path = ROOT / "assets"
     state_path: Path | None = None
+    max_stale_s: float = 0.0
 
     @classmethod
     def from_env(cls) -> AppConfig:
-        """Settings from WUZHOU_TILE_URL, WUZHOU_SECRET_KEY and WUZHOU_ASSETS (a city of a province serves its own
-        map files from a folder of its own) (read when called, never at import)."""
+        """Settings from WUZHOU_TILE_URL, WUZHOU_SECRET_KEY, WUZHOU_ASSETS (a city of a province serves its own
+        map files from a folder of its own) and WUZHOU_MAX_STALE_S (default SERVED_STALE_S) (read when called,
+        never at import)."""
         key, assets = os.environ.get("WUZHOU_SECRET_KEY"), os.environ.get("WUZHOU_ASSETS")
         return cls(tile_url=os.environ.get("WUZHOU_TILE_URL") or None,
+                   max_stale_s=float(os.environ.get("WUZHOU_MAX_STALE_S") or SERVED_STALE_S),
                    **({"secret_key": key.encode()} if key else {}), **({"assets_dir": Path(assets)} if assets else {}))
 
 
@@ -67,7 +73,7 @@ class QueryCache:
 
     Results are shared between callers: treat the returned frames and dicts as read-only."""
 
-    def __init__(self, store: Store, size: int = 512, wait_s: float = 30.0):
+    def __init__(self, store: ServedStore | Store, size: int = 512, wait_s: float = 30.0):
         self.store, self.size, self.wait_s = store, size, wait_s
         self._items: OrderedDict = OrderedDict()
         self._pending: dict[tuple, _Pending] = {}
@@ -159,7 +165,7 @@ class MetricTable:
 @dataclass
 class AppContext:
     """The store, the application state and settings shared by the pages of one app."""
-    store: Store
+    store: ServedStore
     config: AppConfig
     state: State
     notes: NoteBook
@@ -172,8 +178,9 @@ class AppContext:
     @classmethod
     def create(cls, store: Store, config: AppConfig) -> AppContext:
         state = State(config.state_path or store.root.parent / "app.sqlite")
-        return cls(store, config, state, NoteBook(state), QueryCache(store), QueryCache(store, size=16),
-                   Transfers(state), QueryCache(store, size=64))
+        served = ServedStore(store, config.max_stale_s)
+        return cls(served, config, state, NoteBook(state), QueryCache(served), QueryCache(served, size=16),
+                   Transfers(state), QueryCache(served, size=64))
 
     def query(self, name: str, scope: Scope, **params) -> pd.DataFrame:
         """queries/<name>.sql for `scope`, cached per snapshot — except for a scope carrying an unmask where the

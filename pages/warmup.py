@@ -90,8 +90,12 @@ class Warmup:
                 self._last_request = time.monotonic()
 
     def _idle(self, version: str) -> bool:
-        """Wait until the server is idle; False when the snapshot was superseded or the process is exiting."""
-        while not stopping() and version == self.ctx.store.version():
+        """Wait until the server is idle (at once for a version not yet served: the users wait for it); False
+        when the snapshot was superseded or the process is exiting."""
+        store = self.ctx.store
+        while not stopping() and version == store.published():
+            if store.pending(version):
+                return True
             with self._lock:
                 quiet = self._in_flight == 0 and time.monotonic() - self._last_request >= IDLE_S
             if quiet:
@@ -101,7 +105,7 @@ class Warmup:
 
     def check(self) -> None:
         """Queue the usual scopes when the store has published a new snapshot (cheap: called per request)."""
-        version = self.ctx.store.version()
+        version = self.ctx.store.published()
         if version == self._version:
             return
         with self._lock:
@@ -117,7 +121,7 @@ class Warmup:
 
     def ensure(self, scope: Scope) -> None:
         """Queue `scope` for the published snapshot unless it is queued or warm already."""
-        key = (self.ctx.store.version(), scope)
+        key = (self.ctx.store.published(), scope)
         with self._lock:
             if key in self._seen:
                 return
@@ -132,7 +136,7 @@ class Warmup:
     def ready(self) -> bool:
         """Whether everything queued for the published snapshot has been warmed."""
         self.check()
-        return self._waiting.get(self.ctx.store.version(), 0) == 0
+        return self._waiting.get(self.ctx.store.published(), 0) == 0
 
     def _work(self) -> None:
         while not stopping():
@@ -142,10 +146,14 @@ class Warmup:
                     break
                 version, scope = self._queue.get()
             try:
-                self._warm(version, scope)
+                with self.ctx.store.at(version):
+                    self._warm(version, scope)
             finally:
                 with self._lock:
                     self._waiting[version] -= 1
+                    warm = self._waiting[version] == 0
+                if warm:
+                    self.ctx.store.promote(version)
         if not stopping():
             settle_garbage()
 

@@ -34,6 +34,7 @@ DERIVED = Path(__file__).with_name("derived.sql")        # tables rebuilt whole 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "var" / "store"
 KEEP_SNAPSHOTS = 3
+OPEN_VERSIONS = 3                           # snapshots a reading process keeps a connection to
 LOCK_TIMEOUT_ENV = "WUZHOU_STORE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 600.0
 STOP_AT_ENV = "WUZHOU_STORE_STOP_AT"        # a writer phase at which the process stops itself (SIGSTOP): crash tests
@@ -97,7 +98,7 @@ class Store:
                              if lock_timeout is None else lock_timeout)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._shared: tuple[str, duckdb.DuckDBPyConnection] | None = None
+        self._open: dict[str, duckdb.DuckDBPyConnection] = {}     # version -> read-only connection, newest last
 
     # ------------------------------------------------------------------ reading
     @property
@@ -117,16 +118,21 @@ class Store:
         """An id of the published snapshot; changes with every committed write."""
         return self.pointer.read_text().strip() if self.exists() else ""
 
-    def reader(self) -> duckdb.DuckDBPyConnection:
-        """A read-only cursor on the published snapshot, one per thread, following new versions."""
-        version = self.version()
+    def reader(self, version: str | None = None) -> duckdb.DuckDBPyConnection:
+        """A read-only cursor on the published snapshot (or on the verified snapshot `version`, which a server may
+        go on serving while it warms the next one: pages/served.py), one per thread, following new versions.
+        The last OPEN_VERSIONS versions' connections stay open."""
+        version = version or self.version()
         local = getattr(self._local, "cursor", None)
         if local is not None and local[0] == version:
             return local[1]
         with self._lock:
-            if self._shared is None or self._shared[0] != version:
-                self._shared = (version, duckdb.connect(str(self.current_path()), read_only=True))
-            cursor = self._shared[1].cursor()
+            if version not in self._open:
+                self._open[version] = duckdb.connect(str(self.root / version if version else self.current_path()),
+                                                     read_only=True)
+                while len(self._open) > OPEN_VERSIONS:
+                    self._open.pop(next(iter(self._open)))
+            cursor = self._open[version].cursor()
         cursor.execute(READER_SETUP)
         self._local.cursor = (version, cursor)
         return cursor

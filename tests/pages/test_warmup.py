@@ -119,3 +119,68 @@ def test_ready_means_the_published_version_answers_a_query(own_store, config, tm
     copy.publish(broken.name)                           # a published version that does not open
     answer = client.get("/ready")
     assert answer.status_code == 503 and "cannot serve" in answer.get_data(as_text=True)
+
+
+def served_file(ctx) -> str:
+    """The snapshot file the context's reader reads in this thread."""
+    path = ctx.store.reader().execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()")
+    return path.fetchone()[0].rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def copied(own_store, tmp_path):
+    import shutil
+
+    from store.db import Store
+
+    shutil.copytree(own_store.root, tmp_path / "store")
+    return Store(tmp_path / "store")
+
+
+def test_a_new_snapshot_is_served_once_its_first_screens_are_warm_and_the_warm_one_until_then(copied, config):
+    from pages.background import background
+    from pages.server import create_app
+
+    app = create_app(copied, dataclasses.replace(config, max_stale_s=600))
+    client = app.server.test_client()
+    wait_ready(client)
+    ctx = app.server.extensions["context"]
+    old = ctx.store.version()
+    with copied.writer():
+        pass                                            # published, not yet warm: the old one is served
+    new = copied.version()
+    assert new != old and ctx.store.version() == old and served_file(ctx) == old and ctx.store.pending(new)
+    with ctx.store.at(new):                             # what the warm-up reads, and the work it starts
+        seen = []
+        background(lambda: seen.append(served_file(ctx)), "test")
+        time.sleep(0.5)
+        assert served_file(ctx) == new and seen == [new]
+    assert client.get("/ready?warm=1").status_code == 503     # seen on this request: queued, warming
+    started = time.perf_counter()
+    while ctx.store.version() != new:
+        assert time.perf_counter() - started < 120, "the warm snapshot was never served"
+        time.sleep(0.02)
+    kept = {k[1:] for k in ctx.cache._items if k[0] == new}
+    assert ("headline_days",) in kept and ("check_totals", Scope("leadership")) in kept   # warm when first served
+    assert served_file(ctx) == new
+
+
+def test_a_new_snapshot_is_served_after_the_stale_bound_even_if_not_warm(copied, config):
+    from pages.context import AppConfig
+
+    ctx = AppContext.create(copied, dataclasses.replace(config, max_stale_s=0.3))     # no warm-up here
+    old = ctx.store.version()
+    with copied.writer():
+        pass
+    assert ctx.store.version() == old
+    time.sleep(0.4)
+    assert ctx.store.version() == copied.version() != old and served_file(ctx) == copied.version()
+    assert AppContext.create(copied, AppConfig()).store.max_stale_s == 0      # tests and embedded use: no delay
+
+
+def test_a_write_made_through_the_server_is_served_at_once(copied, config):
+    ctx = AppContext.create(copied, dataclasses.replace(config, max_stale_s=600))
+    old = ctx.store.version()
+    with ctx.store.writer():
+        pass                                            # as the identity page's merge does
+    assert ctx.store.version() == copied.version() != old
