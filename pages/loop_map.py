@@ -157,9 +157,9 @@ class RiskDays:
                 self.scores[(version, index)] = found
         return found
 
-    def fill(self, rows: pd.DataFrame, version: int, start: int, wait: bool = False) -> None:
-        """Score every day of the period for workflow step `version` in the background (once per step; here and
-        now when `wait`), from day `start` on first (where a replay goes), then back."""
+    def fill(self, rows: pd.DataFrame, version: int, start: int) -> None:
+        """Score every day of the period for workflow step `version` in the background (once per step), from day
+        `start` on first (where a replay goes), then back."""
         with self.lock:
             if self.filling == version:
                 return
@@ -173,22 +173,20 @@ class RiskDays:
                 if self.version != version or self.ctx.store.version() != snapshot or stopping():
                     return                              # a newer step or snapshot: its own fill takes over
                 self.on(rows, version, index)
-        if wait:
-            work()
-        else:
-            background(work, "overview-risk")
+        background(work, "overview-risk")
 
 
-def risk_scores(ctx, scope, as_of, every_day: bool = False) -> pd.DataFrame:
+def risk_scores(ctx, scope, as_of, fill: bool = True) -> pd.DataFrame:
     """loop.risk scores per community for `scope` as of `as_of` (community_code, score, level, reasons) — the
     same as pages.alerts.risk_scores, from the cached loop rows and a cached per-day store of inputs; every other
-    day's scores follow in the background (or before returning, `every_day`)."""
+    day's scores follow in the background when `fill` (someone looks at the risk map: a replay is lookups)."""
     found = deadlines()
     days = ctx.cache.get(("overview.risk", scope, found), lambda _conn: RiskDays(ctx, scope, found.fever_celsius))
     version = workflow.version(ctx.state)
     rows = loop_states(ctx, scope)
     scores = days.on(rows, version, day_index(as_of))
-    days.fill(rows, version, day_index(as_of), wait=every_day)
+    if fill:
+        days.fill(rows, version, day_index(as_of))
     return scores
 
 

@@ -284,7 +284,8 @@ def map_figure(ctx, scope, path, metric, as_of, method, shown, lang):
 def warm(ctx, scope) -> None:
     """What the overview shows first and on a metric switch, drill-down or replay (pages/warmup.py): the area
     lists, every metric at every level (the loop's alerts too), every day's cards, the feeds' freshness, the
-    cases, every day's risk."""
+    cases, the latest day's risk. The other days' risk is scored once someone looks at the risk map: scoring
+    every day for every jurisdiction at each snapshot was most of the warm-up (2 s of 3 per scope at scale 1)."""
     ctx.headline_days()
     for level in LEVELS:
         ctx.query("areas", scope, level=level)
@@ -297,7 +298,7 @@ def warm(ctx, scope) -> None:
     for level in ("all", *LEVELS):
         alerts_table(ctx, scope, level)                 # the "alerts" metric, as the others
     case_rows(ctx, scope)
-    risk_scores(ctx, scope, latest, every_day=True)
+    risk_scores(ctx, scope, latest, fill=False)
 
 
 # ------------------------------------------------------------------------------------------ layout
