@@ -331,6 +331,24 @@ def scenarios(fx: Fixtures):
                  "al-assignee.value": "bench", "al-reason.value": "verified", "al-note.value": "benchmark",
                  "al-date.date": date, "al-version.data": i}, [f"al-{action}.n_clicks"])
 
+    def task_filters(rng) -> dict:
+        """What the tasks page's filters send: a date, all tasks or the officer's own."""
+        return {"tk-date.date": date_of(rng, 40), "tk-mine.value": rng.choice(([], [], ["mine"])),
+                "tk-officer.value": "", "tk-version.data": 0}
+
+    def tasks(i, rng):
+        return task_filters(rng), {}, ["tk-date.date"]
+
+    def task_block(i, rng):                     # as alert_block: the listing callback is fired first
+        from pages.tasks import listing_of
+        f = task_filters(rng)
+        start = rng.choice((0, 0, 0, 100))
+        sort = rng.choice(([], [{"colId": "due_at", "sort": "asc"}], [{"colId": "community", "sort": "desc"}]))
+        listing = listing_of(dt.date.fromisoformat(f["tk-date.date"]), f["tk-mine.value"], "", 0)
+        return ({"tk-grid.getRowsRequest": {"startRow": start, "endRow": start + 100, "sortModel": sort,
+                                            "filterModel": {}}},
+                {"tk-filters.data": listing}, ["tk-grid.getRowsRequest"], ("tk-counts.children", f))
+
     def unmask(i, rng):
         inputs, state, _ = person_pick(i, rng)
         return ({"cm-unmask.n_clicks": i + 1},
@@ -363,6 +381,8 @@ def scenarios(fx: Fixtures):
         ("al-plan.children", "al-grid.selectedRows", "", "police", plan),
         ("al-status.children", "al-acknowledge.n_clicks", "workflow action", "police", act),
         ("qr-cards.children", "qr-date.date", "", "leadership", one_date("qr-date")),
+        ("tk-counts.children", "tk-date.date", "listing (date / filter change)", "police", tasks),
+        ("tk-grid.getRowsResponse", "tk-grid.getRowsRequest", "grid block", "police", task_block),
         *[(f"{g}.getRowsResponse", f"{g}.getRowsRequest", "grid block", role, quarantine_block(g, col))
           for g, role, col in (("qr-batches", "leadership", "people"), ("qr-home", "police", "missed_days"),
                                ("qr-watch", "police", "raised_at"))],
