@@ -6,9 +6,10 @@ publishes a snapshot (or the server starts), one background thread runs each pag
 the jurisdictions of the people who use the dashboard: the whole city first, then the scopes of the enabled
 users, most recently active first. A user whose scope is not among them gets it queued on opening the
 overview. Requests never wait for the warm-up: one that needs a result being computed waits for that
-computation only (the query cache computes each key once). The warm-up works in the server's idle time: it
-starts a page only when no request has been in flight for IDLE_S, so on a busy server (or one ingesting every
-few seconds) it does not take the cores from the users; what they ask for is computed on demand then.
+computation only (the query cache computes each key once). A snapshot not yet served (pages/served.py: the
+production server serves the one before it meanwhile) is warmed at once and served when all its scopes are
+warm; otherwise the warm-up works in the server's idle time: it starts a page only when no request has been in
+flight for IDLE_S, so it does not take the cores from the users; what they ask for is computed on demand then.
 
 `ready()` says whether the published snapshot is warm (GET /ready?warm=1 answers 200 then, 503 before);
 GET /ready says whether the server can serve now (`serving_state`), warm or not, for a load balancer.

@@ -11,8 +11,8 @@ What the workers share and what they do not:
   pages are shared in the OS cache), and each follows new snapshots on its own;
 - sessions, login throttling, unmask counts, the audit log: in the state database (SQLite), shared;
 - the language cookie's signing key: the supervisor sets WUZHOU_SECRET_KEY for them when it is not set;
-- not the query caches: each worker warms its own in its idle time (pages/warmup.py), and its memory is its
-  own. The per-user limit of requests in flight (pages/limits.py) is counted per worker.
+- not the query caches: each worker warms its own (pages/warmup.py; a new snapshot before serving it,
+  pages/served.py), and its memory is its own. The per-user limit of requests in flight (pages/limits.py) is counted per worker.
 
 A worker that dies is started again; stopping the supervisor (Ctrl-C, SIGTERM) stops the workers.
 """
