@@ -18,10 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 COLUMNS = ("scale", "benchmark", "case", "value", "unit", "budget", "ok", "note")
-PER_SCALE = ("build", "ingest", "queries", "day", "alerts", "callbacks", "first_load", "load")
+PER_SCALE = ("build", "ingest", "queries", "day", "alerts", "writes", "callbacks", "first_load", "load")
 ONCE = ("locate",)
 # modules written alongside this one: each has run(store_root: Path, scale: int) -> list[dict]
-SERVING = {"callbacks": "bench_callbacks", "first_load": "bench_first_load", "load": "bench_load"}
+SERVING = {"writes": "bench_store_writes", "callbacks": "bench_callbacks", "first_load": "bench_first_load",
+           "load": "bench_load"}
 
 
 def table(rows: list[dict]) -> str:

@@ -1,4 +1,5 @@
-"""Decisions on the identity review's candidate pairs, on a read-write store connection (`Store.writer()`).
+"""Decisions on the identity review's candidate pairs, on a read-write store connection
+(`Store.writer(lists_changed_persons=True)`: a merge or split lists the two people in `changed_persons`).
 
 A pair (batch_id, line, candidate_person_id) of `identity_review` names the person the batch row became
 (person_id) and a known person it may be (candidate_person_id). Confirm merges the first into the second;
@@ -60,6 +61,7 @@ def _merge(conn, pair: tuple[int, int, int], merged: int, username: str) -> int:
                     WHERE person_id = ?""", [kept, merged])
     conn.execute("DELETE FROM person_names WHERE person_id = ?", [merged])
     conn.execute("DELETE FROM persons WHERE person_id = ?", [merged])
+    conn.execute("INSERT INTO changed_persons VALUES (?), (?)", [kept, merged])
     return merge_id
 
 
@@ -89,4 +91,5 @@ def split(conn, merge_id: int, username: str) -> tuple[int, int]:
                  [dt.datetime.now(), username, merge_id])
     conn.execute("UPDATE identity_review SET status = 'apart' WHERE batch_id = ? AND line = ?"
                  " AND candidate_person_id = ?", [batch_id, line, kept])
+    conn.execute("INSERT INTO changed_persons VALUES (?), (?)", [kept, merged])
     return kept, merged

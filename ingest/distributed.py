@@ -180,7 +180,7 @@ def commit_task(city: City, files: list[tuple[Feed, str]], parts: list[str] | No
 
             for _ in range(AHEAD):
                 submit_next()
-            with store.writer() as conn:
+            with store.writer(lists_changed_persons=True) as conn:
                 conn.execute(city_macros(city.config))
                 while pending:
                     i, future = pending.popleft()

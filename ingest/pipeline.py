@@ -111,6 +111,7 @@ def ingest_file(conn, feed: Feed, path: Path, geo: CityGeo | None, on_stage=None
         for writer in feed.writes:
             sql = render(writer, feed)
             conn.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+        conn.execute("INSERT INTO changed_persons SELECT person_id FROM acc WHERE person_id IS NOT NULL")
         _record_batch(conn, feed, path, sha, batch_id, started, summary)
         conn.execute("COMMIT")
     except BaseException:

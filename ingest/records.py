@@ -76,8 +76,11 @@ def apply_corrections(conn, feed: Feed, batch_id: int, at) -> int:
                              s.before_batch_id, s.before_line, ?, s.line, ?
                          FROM superseded s JOIN acc a USING (line)""", [feed.name, batch_id, at])
         for table in dict.fromkeys(DERIVED[w] for w in feed.writes if w in DERIVED):
-            conn.execute(f"""DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM superseded s
-                             WHERE s.before_batch_id = t.batch_id AND s.before_line = t.line)""")
+            stored = f"""FROM {table} t WHERE EXISTS (SELECT 1 FROM superseded s
+                         WHERE s.before_batch_id = t.batch_id AND s.before_line = t.line)"""
+            if table == "sightings":    # the people whose reports go may belong elsewhere now (store/derived.sql)
+                conn.execute(f"INSERT INTO changed_persons SELECT t.person_id {stored}")
+            conn.execute(f"DELETE {stored}")
         conn.execute("DELETE FROM records WHERE feed = ? AND key IN (SELECT key FROM superseded)", [feed.name])
     conn.execute("INSERT INTO records SELECT ?, _key, _fields, ?, line FROM acc", [feed.name, batch_id])
     return corrected

@@ -20,7 +20,7 @@ def ingest_files(store: Store, files: list[tuple[Feed, Path]], show_progress: bo
 
     Returns the batches' summaries and one 'file: why' line per file refused."""
     if conn is None:
-        with store.writer() as writer_conn:
+        with store.writer(lists_changed_persons=True) as writer_conn:
             return ingest_files(store, files, show_progress, writer_conn)
     geo = CityGeo.from_store(conn)
     prepare(conn)

@@ -66,7 +66,7 @@ def apply(ctx, scope, key, decision: str) -> str:
     detail = {"batch_id": pair["batch_id"], "line": pair["line"], "person": pair["person_a"],
               "candidate": pair["person_b"], "probability": pair["score"]}
     try:
-        with ctx.store.writer() as conn:
+        with ctx.store.writer(lists_changed_persons=True) as conn:
             merge_id = decisions.decide(conn, pair_key(pair), decision, session.author())
     except decisions.DecisionError as exc:
         session.audit(ctx.state, f"identity.{decision}", str(pair["person_a"]), {**detail, "error": str(exc)},
@@ -83,7 +83,7 @@ def split(ctx, scope, merge_id) -> str:
         session.audit(ctx.state, "identity.split", str(merge_id), None, "refused")
         return "identity.not_listed"
     try:
-        with ctx.store.writer() as conn:
+        with ctx.store.writer(lists_changed_persons=True) as conn:
             kept, merged = decisions.split(conn, merge_id, session.author())
     except decisions.DecisionError as exc:
         session.audit(ctx.state, "identity.split", str(merge_id), {"error": str(exc)}, "refused")

@@ -72,9 +72,9 @@ class ServedStore:
             _reading.reset(token)
 
     @contextmanager
-    def writer(self):
+    def writer(self, lists_changed_persons: bool = False):
         """The store's writer; what it publishes is served at once (whoever wrote it sees it)."""
-        with self.store.writer() as conn:
+        with self.store.writer(lists_changed_persons) as conn:
             yield conn
         self.promote(self.store.version())
 

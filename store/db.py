@@ -1,10 +1,15 @@
 """The DuckDB store as copy-on-write snapshots, so readers never meet the writer's lock.
 
 DuckDB allows one read-write process or many read-only ones, and a writer blocks readers in other
-processes. So the store is a folder: the writer copies the published snapshot, changes the copy,
+processes. So the store is a folder: the writer takes a private copy of the published snapshot, changes it,
 checkpoints it, verifies it (it opens, every table is there with the row counts the writer left), and
 publishes it by an atomic rename of the pointer file `CURRENT`. Readers open the published snapshot
 read-only and move to a newer one when `CURRENT` changes.
+
+The private copy is a spare made after the previous write (store/spare.py): a retired snapshot no reader
+holds, brought up to the published version by rewriting only the blocks that differ, so a small batch writes
+megabytes, not the database. Without a spare (the first write, or every retired snapshot still read) the
+writer copies the published snapshot whole.
 
 Crash safety: a snapshot's name is never reused (a counter persisted in `COUNTER` plus a random suffix),
 so a killed writer's leftovers (`*.tmp`, `*.tmp.wal`) can never be replayed onto a later copy; the next
@@ -29,16 +34,21 @@ from pathlib import Path
 
 import duckdb
 
+from store import spare
+
 SCHEMA = Path(__file__).with_name("schema.sql")
-DERIVED = Path(__file__).with_name("derived.sql")        # tables rebuilt whole by every write, before it commits
+DERIVED = Path(__file__).with_name("derived.sql")        # derived tables' rows of the changed people, each write
+# the people a write changed (person_homes depends on their rows); a writer that cannot list them names everyone
+CHANGED_PERSONS = "CREATE OR REPLACE TEMP TABLE changed_persons (person_id BIGINT)"
+EVERYONE_CHANGED = "INSERT INTO changed_persons SELECT person_id FROM persons UNION SELECT person_id FROM person_homes"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "var" / "store"
 KEEP_SNAPSHOTS = 3
-OPEN_VERSIONS = 3                           # snapshots a reading process keeps a connection to
+OPEN_VERSIONS = 2                           # snapshots a reading process keeps open: served and warming
 LOCK_TIMEOUT_ENV = "WUZHOU_STORE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 600.0
 STOP_AT_ENV = "WUZHOU_STORE_STOP_AT"        # a writer phase at which the process stops itself (SIGSTOP): crash tests
-PHASES = ("copy", "write", "checkpoint", "verify", "publish", "prune")
+PHASES = ("copy", "write", "checkpoint", "verify", "publish", "spare", "prune")
 # Each reader cursor: a join whose one side holds at most 2048 keys filters the other side's scan by those keys
 # (DuckDB's default is 50): a page of 200 people found by id reads their rows through the key's index, not all
 # 1.7 million names and addresses (persons by 200 ids at scale 100: 26 ms with the default, 8 ms with this;
@@ -54,6 +64,11 @@ class VerifyError(RuntimeError):
     """A new version did not open as written; it was not published."""
 
 
+def spare_name(published: str) -> str:
+    """The spare's name for a published snapshot (`snapshot-000042-1a2b3c4d.duckdb` -> `spare-000042-1a2b3c4d...`)."""
+    return "spare-" + published.removeprefix("snapshot-")
+
+
 def snapshot_number(name: str) -> int:
     """The counter value in a snapshot's name (`snapshot-000042-1a2b3c4d.duckdb` -> 42)."""
     return int(name.split("-")[1].split(".")[0])
@@ -64,12 +79,6 @@ def table_counts(conn) -> dict[str, int]:
     tables = [t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = "
                                          "current_database() AND schema_name = 'main' ORDER BY table_name").fetchall()]
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-
-
-def _phase(name: str) -> None:
-    """A phase boundary of the writer; stops the process here when STOP_AT_ENV names it (crash tests)."""
-    if os.environ.get(STOP_AT_ENV) == name:
-        os.kill(os.getpid(), signal.SIGSTOP)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -99,6 +108,9 @@ class Store:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._open: dict[str, duckdb.DuckDBPyConnection] = {}     # version -> read-only connection, newest last
+        self.last_copy: dict = {}     # how the last write started: from the spare, or bytes copied
+        self.last_spare: dict = {}    # how the last write made the next spare: from which version, bytes written
+        self.phase_started: dict[str, float] = {}    # when the last write entered each phase (perf_counter)
 
     # ------------------------------------------------------------------ reading
     @property
@@ -154,39 +166,45 @@ class Store:
 
     # ------------------------------------------------------------------ writing
     @contextmanager
-    def writer(self):
-        """Yield a read-write connection on a private copy; verify and publish it when the block ends cleanly."""
+    def writer(self, lists_changed_persons: bool = False):
+        """Yield a read-write connection on a private copy; verify and publish it when the block ends cleanly.
+
+        `lists_changed_persons`: the block inserts every person whose rows it changed into the temp table
+        `changed_persons` (the ingest does), so only their derived rows are recomputed; else everyone's are."""
         self.root.mkdir(parents=True, exist_ok=True)
         with self.write_lock():
             self.clean_leftovers()
             name = f"snapshot-{self._next_number():06d}-{secrets.token_hex(4)}.duckdb"
             work = self.root / name
             staging = self.root / (name + ".tmp")
-            _phase("copy")
+            self._phase("copy")
             if self.exists():
-                shutil.copyfile(self.current_path(), staging)
-            _phase("write")
+                self._take_spare(staging)
+            self._phase("write")
             conn = duckdb.connect(str(staging))
             try:
                 conn.execute("SET enable_progress_bar = false")   # the ingest shows its own progress
                 conn.execute(SCHEMA.read_text())
+                conn.execute(CHANGED_PERSONS)
                 first_new_batch = self._max_batch(conn) + 1
                 before = table_counts(conn)
                 yield conn
+                if not lists_changed_persons:
+                    conn.execute(EVERYONE_CHANGED)
                 conn.execute(DERIVED.read_text())
                 counts = table_counts(conn)
                 files = [f for (f,) in conn.execute("SELECT file_name FROM batches WHERE batch_id >= ? "
                                                     "ORDER BY batch_id", [first_new_batch]).fetchall()]
-                _phase("checkpoint")
+                self._phase("checkpoint")
                 conn.execute("CHECKPOINT")
                 conn.close()
-                _phase("verify")
+                self._phase("verify")
                 self.verify(staging, counts)
             except BaseException:
                 conn.close()
                 self._remove(staging)
                 raise
-            _phase("publish")
+            self._phase("publish")
             os.replace(staging, work)
             entry = {"name": name, "at": dt.datetime.now().isoformat(timespec="seconds"), "rows": counts,
                      "added": {t: n - before.get(t, 0) for t, n in counts.items() if n != before.get(t, 0)},
@@ -196,8 +214,17 @@ class Store:
                 f.flush()
                 os.fsync(f.fileno())
             self.publish(name)
-            _phase("prune")
-            self._prune()
+            self._phase("spare")
+            retired = self._retired()
+            try:
+                self._make_spare(name, retired)
+            except OSError as exc:             # the batch is published: the next write copies instead
+                self._remove(self.root / (spare_name(name) + ".tmp"))
+                self.last_spare = {"from": None, "bytes": 0, "error": str(exc)}
+                print(f"{self.root}: no spare for the next write ({exc}); it will copy the store", file=sys.stderr)
+            self._phase("prune")
+            for old in retired:
+                self._remove(old)
 
     @contextmanager
     def write_lock(self):
@@ -270,7 +297,8 @@ class Store:
         for path in sorted(self.root.iterdir()):
             unpublished = (path.name.startswith("snapshot-") and path.name.endswith(".duckdb")
                            and path.name != published and snapshot_number(path.name) > current)
-            if path.name.endswith((".tmp", ".tmp.wal")) or unpublished:
+            stale_spare = path.name.startswith("spare-") and path.name != spare_name(published)
+            if path.name.endswith((".tmp", ".tmp.wal")) or unpublished or stale_spare:
                 self._remove(path)
                 removed.append(path.name)
         return removed
@@ -292,11 +320,54 @@ class Store:
         path.unlink(missing_ok=True)
         Path(str(path) + ".wal").unlink(missing_ok=True)
 
-    def _prune(self) -> None:
-        """Keep the published snapshot and the newest before it (each was verified and published once; newer
-        ones are leftovers, removed by clean_leftovers); readers keep files they hold open on POSIX."""
+    def _retired(self) -> list[Path]:
+        """Versions beyond the KEEP_SNAPSHOTS newest published, newest first (each was verified and published
+        once; newer ones are leftovers, removed by clean_leftovers); readers keep files they hold open on POSIX."""
         published = snapshot_number(self.version())
         older = sorted((p for p in self.root.glob("snapshot-*.duckdb") if snapshot_number(p.name) <= published),
                        key=lambda p: snapshot_number(p.name))
-        for old in older[:-KEEP_SNAPSHOTS]:
-            self._remove(old)
+        return older[:-KEEP_SNAPSHOTS][::-1]
+
+    def _phase(self, name: str) -> None:
+        """A phase boundary of the writer: its time is noted (`phase_started`, for the benches); the process stops
+        itself here when STOP_AT_ENV names it (crash tests)."""
+        self.phase_started[name] = time.perf_counter()
+        if os.environ.get(STOP_AT_ENV) == name:
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    def _take_spare(self, staging: Path) -> None:
+        """Start the write from the spare of the published version (a rename), else from a whole copy."""
+        ready = self.root / spare_name(self.version())
+        if ready.exists():
+            os.replace(ready, staging)
+            self.last_copy = {"spare": True, "bytes": 0}
+        else:
+            shutil.copyfile(self.current_path(), staging)
+            self.last_copy = {"spare": False, "bytes": staging.stat().st_size}
+
+    def _make_spare(self, published: str, retired: list[Path]) -> None:
+        """Make the next write's spare from the newest retired version no reader holds, else copy the published
+        version whole. A retired version is renamed before it is looked at, so that no reader opens it by name
+        meanwhile; one a reader holds is removed (the reader keeps it, as after a prune). Takes from `retired`
+        what it used or removed."""
+        target = self.root / (spare_name(published) + ".tmp")
+        source = self.root / published
+        while retired:
+            old = retired.pop(0)
+            os.replace(old, target)
+            if spare.held(target):
+                self._remove(target)
+                continue
+            written = spare.patch(target, source)
+            if spare.held(target):             # a reader opened it just before the rename: not a private copy
+                self._remove(target)
+                continue
+            self.last_spare = {"from": old.name, "bytes": written}
+            break
+        else:
+            shutil.copyfile(source, target)
+            with open(target, "rb+") as f:
+                os.fsync(f.fileno())
+            self.last_spare = {"from": None, "bytes": target.stat().st_size}
+        os.replace(target, self.root / spare_name(published))
+        _fsync_dir(self.root)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from store.db import DERIVED, SCHEMA, Store, VerifyError, snapshot_number, table_counts
+from store.db import SCHEMA, Store, VerifyError, snapshot_number, spare_name, table_counts
 
 
 @dataclass
@@ -39,10 +39,9 @@ def scan(path: Path) -> dict[str, int]:
 
 
 def expected_tables() -> list[str]:
-    """The tables store/schema.sql and store/derived.sql create."""
+    """The tables store/schema.sql creates."""
     conn = duckdb.connect()
     conn.execute(SCHEMA.read_text())
-    conn.execute(DERIVED.read_text())
     return list(table_counts(conn))
 
 
@@ -90,8 +89,11 @@ def check(store: Store) -> Health:
     for path in sorted(store.root.iterdir()):
         if path.name.endswith((".tmp", ".tmp.wal")) or (
                 path.name.startswith("snapshot-") and path.name.endswith(".duckdb")
-                and snapshot_number(path.name) > current):
+                and snapshot_number(path.name) > current) or (
+                path.name.startswith("spare-") and path.name != spare_name(health.published)):
             health.notes.append(f"leftover of an interrupted write (removed by the next write): {path.name}")
+        elif path.name == spare_name(health.published):
+            health.notes.append(f"{path.name}: the next write starts from this copy of the published version")
     kept = sorted((p.name for p in store.root.glob("snapshot-*.duckdb")
                    if snapshot_number(p.name) < current), key=snapshot_number)
     for name in kept:

@@ -154,3 +154,9 @@ CREATE TABLE IF NOT EXISTS alerts (
     alert_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, person_id BIGINT NOT NULL, raised_at TIMESTAMP NOT NULL,
     channel VARCHAR NOT NULL, feed VARCHAR NOT NULL, place VARCHAR, lon DOUBLE, lat DOUBLE,
     community_code VARCHAR, township_code VARCHAR, district_code VARCHAR, batch_id BIGINT NOT NULL, line BIGINT NOT NULL);
+
+-- ---------------------------------------------------------------- derived (store/derived.sql keeps them up to date)
+-- where each person belongs before any transfer; every list of people starts from it (at scale 100 grouping
+-- 3.1 M reports of 941,000 people per query took 0.5 s)
+CREATE TABLE IF NOT EXISTS person_homes (
+    person_id BIGINT, community_code VARCHAR, township_code VARCHAR, district_code VARCHAR);

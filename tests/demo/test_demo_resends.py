@@ -202,3 +202,22 @@ def test_a_release_resent_with_a_corrected_time_moves_the_release(city_store, de
         "SELECT strftime(q.released_at, '%Y-%m-%d %H:%M:%S') FROM quarantines q JOIN documents d USING (person_id)"
         " WHERE d.doc_number = ?", [rows[target][doc]]).fetchall()
     assert released == [(corrected,)]
+
+
+def test_an_ingest_recomputes_the_homes_of_the_people_it_changed_and_only_theirs(city_store, demo_feeds, tmp_path):
+    """The ingest lists the people it changed (store/derived.sql recomputes only theirs): after hotel stays corrected
+    to other hotels, where people belong is what recomputing everyone's gives, and the corrections moved some."""
+    original = demo_feeds[0] / f"hotel_{WEEK}.csv"
+    ingest(city_store, "hotel", original)
+    homes = "SELECT * FROM person_homes ORDER BY person_id"
+    before = city_store.reader().execute(homes).fetchall()
+    header, rows, encoding = csv_rows(original)
+    hotel = slice(header.index("旅馆名称"), header.index("纬度") + 1)     # the hotel code is part of the key
+    moved = [[*row[:hotel.start], *rows[(i + 1) % len(rows)][hotel], *row[hotel.stop:]] for i, row in enumerate(rows)]
+    again = ingest(city_store, "hotel", write_csv(renamed(tmp_path, original), header, moved, encoding))
+    assert again.corrected > 100
+    after = city_store.reader().execute(homes).fetchall()
+    with city_store.writer():                    # a write that cannot list its people recomputes everyone's
+        pass
+    assert city_store.reader().execute(homes).fetchall() == after
+    assert len(set(after) - set(before)) > 50

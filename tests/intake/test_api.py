@@ -65,7 +65,7 @@ def test_an_upload_is_one_batch_with_the_receipt_as_answer_and_a_resend_adds_not
     _, store, state = api_app
     path = hotel_file(tmp_path / "hotel_2020w12.csv", good_hotel_rows() + bad_hotel_rows())
     receipt = conforms(http, upload(http, keys["hotel"], "hotel", path), "/api/v1/feeds/{channel}", "post")
-    assert receipt["status"] == "ingested" and (receipt["accepted"], receipt["rejected"]) == (2, 6)
+    assert receipt["status"] == "ingested" and (receipt["accepted"], receipt["rejected"]) == (2, 6), receipt
     assert "stored_as" not in receipt
     stored = store.reader().execute("SELECT file_name, rows_accepted FROM batches WHERE batch_id = ?",
                                     [receipt["batch_id"]]).fetchone()
