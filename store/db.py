@@ -47,6 +47,9 @@ KEEP_SNAPSHOTS = 3
 OPEN_VERSIONS = 2                           # snapshots a reading process keeps open: served and warming
 LOCK_TIMEOUT_ENV = "WUZHOU_STORE_LOCK_TIMEOUT"
 DEFAULT_LOCK_TIMEOUT_S = 600.0
+# DuckDB's block size for a new store (bytes, 16384 to 262144, a power of two; read from the file afterwards):
+# smaller blocks make a small batch write less and publish later (docs/store.md measures both)
+BLOCK_SIZE_ENV = "WUZHOU_STORE_BLOCK_SIZE"
 STOP_AT_ENV = "WUZHOU_STORE_STOP_AT"        # a writer phase at which the process stops itself (SIGSTOP): crash tests
 PHASES = ("copy", "write", "checkpoint", "verify", "publish", "spare", "prune")
 # Each reader cursor: a join whose one side holds at most 2048 keys filters the other side's scan by those keys
@@ -181,7 +184,8 @@ class Store:
             if self.exists():
                 self._take_spare(staging)
             self._phase("write")
-            conn = duckdb.connect(str(staging))
+            new = {} if staging.exists() else {"default_block_size": os.environ.get(BLOCK_SIZE_ENV, "262144")}
+            conn = duckdb.connect(str(staging), config=new)
             try:
                 conn.execute("SET enable_progress_bar = false")   # the ingest shows its own progress
                 conn.execute(SCHEMA.read_text())

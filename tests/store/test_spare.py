@@ -101,3 +101,20 @@ def test_a_spare_that_cannot_be_made_costs_the_next_write_a_copy_not_the_batch(t
     assert store.last_copy["spare"] is False
     assert store.reader().execute("SELECT count(*) FROM big WHERE id < 0").fetchone()[0] == 2
     assert (tmp_path / spare_name(store.version())).exists()
+
+
+def test_a_store_made_with_small_blocks_keeps_them_and_writes_less(tmp_path, monkeypatch):
+    monkeypatch.setenv("WUZHOU_STORE_BLOCK_SIZE", "16384")
+    small = big_store(tmp_path / "small", KEEP_SNAPSHOTS + 1)
+    monkeypatch.delenv("WUZHOU_STORE_BLOCK_SIZE")
+    large = big_store(tmp_path / "large", KEEP_SNAPSHOTS + 1)
+    spent = {}
+    for name, store in (("small", small), ("large", large)):
+        started = written_bytes()
+        with store.writer() as conn:
+            conn.execute("INSERT INTO big VALUES (-1, 7, 'one more row')")
+        spent[name] = written_bytes() - started
+        assert store.last_copy["spare"]
+    assert small.reader().execute("SELECT block_size FROM pragma_database_size()").fetchone()[0] == 16384
+    assert large.reader().execute("SELECT block_size FROM pragma_database_size()").fetchone()[0] == 262144
+    assert spent["small"] < spent["large"], spent
