@@ -53,17 +53,22 @@ def budget_ms(scale: int) -> int:
     return 150 if scale <= 1 else 500 if scale >= 100 else round(150 * (500 / 150) ** (math.log10(scale) / 2))
 
 
-def copy_store(source: Path, target: Path) -> None:
+def copy_store(source: Path, target: Path, steady: bool = False) -> None:
     """The published snapshot of `source` as the only one of a new store at `target` (benchmarks never
-    write into the original: notes, alert actions and ingests go to the copy and its state file)."""
+    write into the original: notes, alert actions and ingests go to the copy and its state file). `steady`:
+    then empty writes until the store is as a store in use is, with its kept versions and a spare made from a
+    retired one (docs/store.md), so that a benchmark's ingests cost what they cost in use."""
     import shutil
 
-    from store.db import Store
+    from store.db import KEEP_SNAPSHOTS, Store
 
     target.mkdir(parents=True)
     snapshot = Store(source).current_path()
     shutil.copy2(snapshot, target / snapshot.name)
     (target / "CURRENT").write_text(snapshot.name)
+    for _ in range(KEEP_SNAPSHOTS + 1 if steady else 0):
+        with Store(target).writer():
+            pass
 
 
 # ------------------------------------------------------------------------------------------ requests

@@ -170,7 +170,7 @@ def run(store_root: Path, scale: int = 1, sessions: int = 50, seconds: float = 6
     roles = ["leadership" if i % 5 == 0 else "analyst" for i in range(sessions)]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         tmp = Path(tmp)
-        copy_store(Path(store_root), tmp / "store")
+        copy_store(Path(store_root), tmp / "store", steady=True)
         fx = Fixtures.of(Store(tmp / "store"))
         with Server(tmp / "store", tmp / "work", threads=threads, entry=entry, workers=workers,
                     accounts=session_users(roles)) as server:

@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_alerts import AS_OF, _copy_store, _returnees
+from bench.bench_alerts import AS_OF, _returnees
+from bench.bench_callbacks import copy_store
 
 ROWS_PER_FILE = 10
 BUDGET_MS = 1000
@@ -38,16 +39,13 @@ def run(store_root: Path, scale: int, repeats: int = 5) -> list[dict]:
     from ingest.run import ingest_files
     from loop import alerts
     from queries.runner import Scope
-    from store.db import KEEP_SNAPSHOTS, Store
+    from store.db import Store
 
     with tempfile.TemporaryDirectory(prefix="bench-writes-") as tmp:
         tmp = Path(tmp)
-        _copy_store(store_root, tmp / "store")
+        copy_store(store_root, tmp / "store", steady=True)
         store = Store(tmp / "store")
         people = _returnees(store.reader(), ROWS_PER_FILE * repeats)
-        for _ in range(KEEP_SNAPSHOTS + 1):          # to the steady state: a retired version to patch
-            with store.writer():
-                pass
         size = store.current_path().stat().st_size
         scope = Scope.whole_city("leadership")
         visible, published, spare_s, written, spare_bytes, patched = [], [], [], [], [], 0
