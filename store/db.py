@@ -340,9 +340,10 @@ class Store:
             os.kill(os.getpid(), signal.SIGSTOP)
 
     def _take_spare(self, staging: Path) -> None:
-        """Start the write from the spare of the published version (a rename), else from a whole copy."""
+        """Start the write from the spare of the published version (a rename), else from a whole copy (a spare of
+        another size than the published file is not its copy: clean_leftovers removes it)."""
         ready = self.root / spare_name(self.version())
-        if ready.exists():
+        if ready.exists() and ready.stat().st_size == self.current_path().stat().st_size:
             os.replace(ready, staging)
             self.last_copy = {"spare": True, "bytes": 0}
         else:

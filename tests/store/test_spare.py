@@ -118,3 +118,15 @@ def test_a_store_made_with_small_blocks_keeps_them_and_writes_less(tmp_path, mon
     assert small.reader().execute("SELECT block_size FROM pragma_database_size()").fetchone()[0] == 16384
     assert large.reader().execute("SELECT block_size FROM pragma_database_size()").fetchone()[0] == 262144
     assert spent["small"] < spent["large"], spent
+
+
+def test_a_spare_cut_short_is_not_started_from(tmp_path):
+    store = big_store(tmp_path, KEEP_SNAPSHOTS + 1)
+    ready = tmp_path / spare_name(store.version())
+    with open(ready, "r+b") as f:
+        f.truncate(ready.stat().st_size // 2)
+    with store.writer() as conn:
+        conn.execute("INSERT INTO big VALUES (-1, 7, 'from a copy')")
+    assert store.last_copy["spare"] is False
+    assert store.reader().execute("SELECT count(*) FROM big").fetchone()[0] == 1_000_000 + KEEP_SNAPSHOTS + 2
+    assert filecmp.cmp(tmp_path / spare_name(store.version()), store.current_path(), shallow=False)
