@@ -293,19 +293,23 @@ class Store:
         _write_atomically(self.pointer, name)
         _fsync_dir(self.root)
 
-    def clean_leftovers(self) -> list[str]:
-        """Remove what killed writers left (staging copies, their logs, snapshots never published); hold the lock."""
+    def leftovers(self) -> list[Path]:
+        """What killed writers left: staging copies and their logs, snapshots never published, a spare of a version
+        no longer published."""
         published = self.version()
         current = snapshot_number(published) if published.startswith("snapshot-") else -1
-        removed = []
-        for path in sorted(self.root.iterdir()):
-            unpublished = (path.name.startswith("snapshot-") and path.name.endswith(".duckdb")
-                           and path.name != published and snapshot_number(path.name) > current)
-            stale_spare = path.name.startswith("spare-") and path.name != spare_name(published)
-            if path.name.endswith((".tmp", ".tmp.wal")) or unpublished or stale_spare:
-                self._remove(path)
-                removed.append(path.name)
-        return removed
+        return [path for path in sorted(self.root.iterdir())
+                if path.name.endswith((".tmp", ".tmp.wal"))
+                or (path.name.startswith("snapshot-") and path.name.endswith(".duckdb")
+                    and path.name != published and snapshot_number(path.name) > current)
+                or (path.name.startswith("spare-") and path.name != spare_name(published))]
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove the leftovers of killed writers; hold the lock."""
+        removed = self.leftovers()
+        for path in removed:
+            self._remove(path)
+        return [path.name for path in removed]
 
     def _next_number(self) -> int:
         """The next snapshot number, persisted before use so that no number is taken twice."""

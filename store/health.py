@@ -86,14 +86,11 @@ def check(store: Store) -> Health:
         return health
     health.problems += problems_of(store, health.published)
     current = snapshot_number(health.published)
-    for path in sorted(store.root.iterdir()):
-        if path.name.endswith((".tmp", ".tmp.wal")) or (
-                path.name.startswith("snapshot-") and path.name.endswith(".duckdb")
-                and snapshot_number(path.name) > current) or (
-                path.name.startswith("spare-") and path.name != spare_name(health.published)):
-            health.notes.append(f"leftover of an interrupted write (removed by the next write): {path.name}")
-        elif path.name == spare_name(health.published):
-            health.notes.append(f"{path.name}: the next write starts from this copy of the published version")
+    for path in store.leftovers():
+        health.notes.append(f"leftover of an interrupted write (removed by the next write): {path.name}")
+    if (store.root / spare_name(health.published)).exists():
+        health.notes.append(f"{spare_name(health.published)}: the next write starts from this copy of the published "
+                            "version")
     kept = sorted((p.name for p in store.root.glob("snapshot-*.duckdb")
                    if snapshot_number(p.name) < current), key=snapshot_number)
     for name in kept:

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.bench_store_writes import written_bytes
 from store.db import KEEP_SNAPSHOTS, Store, spare_name
 
 HOLD_OPEN = """
@@ -14,11 +15,6 @@ print("open", flush=True)
 sys.stdin.readline()
 print(conn.execute("SELECT count(*), sum(v) FROM big").fetchone(), flush=True)
 """
-
-
-def written_bytes() -> int:
-    return int(next(line for line in Path("/proc/self/io").read_text().splitlines()
-                    if line.startswith("write_bytes")).split()[1])
 
 
 def big_store(root: Path, writes: int) -> Store:
