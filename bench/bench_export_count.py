@@ -35,7 +35,8 @@ def run(store_root: Path, tries: int = 8, seed: int = 19) -> list[dict]:
     for _ in range(tries):
         scope = Scope("analyst", rng.choice([None, *districts]))
         given = {"as_of": period.latest - dt.timedelta(days=rng.randint(0, 60)), "since": period.start,
-                 "population": rng.choice([None, "abroad", "entered", "in_quarantine", "released"]), "community": None}
+                 "population": rng.choice([None, "abroad", "entered", "in_quarantine", "released"]), "community": None,
+                 "moved": "[]"}
         full = {**given, "doc_type": None, "country": None, "channel": None, "sort_col": None, "sort_desc": False}
         started = time.perf_counter()
         listed = len(query(conn, "loop_people", scope, **full))

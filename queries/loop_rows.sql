@@ -1,6 +1,11 @@
 -- Included ({include:loop_rows}) after the loop_members CTEs and a `chosen` CTE (the people to show, a subset of
 -- `people`): their rows with person-level fields through the runner's masks, filtered and sorted (see
 -- loop_people.sql).
+latest_exit AS (
+    SELECT person_id, max(exit_date) AS exit_date, arg_max(doc_type, exit_date) AS doc_type,
+           arg_max(country, exit_date) AS country
+    FROM abroad WHERE exit_date < CAST($as_of AS DATE) + 1
+      AND person_id IN (SELECT person_id FROM chosen) GROUP BY person_id),
 last_entry AS (
     SELECT person_id, max(entry_date) AS entry_date, arg_max(from_country, entry_date) AS from_country
     FROM border_entries WHERE entry_date < CAST($as_of AS DATE) + 1
@@ -42,12 +47,17 @@ rows AS (
            {mask_name:p.name:x} AS name,
            {mask_id:d.resident_id:x} AS resident_id,
            {mask_phone:p.phone:x} AS phone,
-           x.stage, x.populations, w.relation,
+           ['measures', 'entered', 'arrived', 'released', 'in_quarantine', 'abroad'][x.top] AS stage,
+           concat_ws(', ', CASE WHEN x.held & 64 <> 0 THEN 'abroad' END,
+                     CASE WHEN x.held & 32 <> 0 THEN 'in_quarantine' END, CASE WHEN x.held & 16 <> 0 THEN 'released' END,
+                     CASE WHEN x.held & 8 <> 0 THEN 'arrived' END, CASE WHEN x.held & 4 <> 0 THEN 'entered' END,
+                     CASE WHEN x.held & 2 <> 0 THEN 'measures' END) AS populations,
+           x.relation,
            coalesce(l.doc_type, d.doc_type) AS doc_type,
            coalesce(e.from_country, l.country) AS country,
-           w.district_code, dn.name AS district, w.township_code, tn.name AS township,
-           w.community_code, c.name AS community,
-           w.site AS current_place, w.here_community_code AS current_community_code, nc.name AS current_community,
+           x.district_code, dn.name AS district, x.township_code, tn.name AS township,
+           x.community_code, c.name AS community,
+           x.site AS current_place, x.here_community_code AS current_community_code, nc.name AS current_community,
            nd.name AS current_district,
            {mask_lon:p:c} AS lon, {mask_lat:p:c} AS lat,
            l.exit_date, e.entry_date,
@@ -60,12 +70,11 @@ rows AS (
            array_to_string(ch.channel_list, ', ') AS channels, ch.channel_list
     FROM chosen x
     JOIN persons p USING (person_id)
-    JOIN listed w USING (person_id)
-    LEFT JOIN communities c ON c.code = w.community_code
-    LEFT JOIN townships tn ON tn.code = w.township_code
-    LEFT JOIN districts dn ON dn.code = w.district_code
-    LEFT JOIN communities nc ON nc.code = w.here_community_code
-    LEFT JOIN districts nd ON nd.code = w.here_district_code
+    LEFT JOIN communities c ON c.code = x.community_code
+    LEFT JOIN townships tn ON tn.code = x.township_code
+    LEFT JOIN districts dn ON dn.code = x.district_code
+    LEFT JOIN communities nc ON nc.code = x.here_community_code
+    LEFT JOIN districts nd ON nd.code = x.here_district_code
     LEFT JOIN latest_exit l USING (person_id)
     LEFT JOIN last_entry e USING (person_id)
     LEFT JOIN last_quarantine q USING (person_id)

@@ -38,9 +38,10 @@ from store import spare
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 DERIVED = Path(__file__).with_name("derived.sql")        # derived tables' rows of the changed people, each write
-# the people a write changed (person_homes depends on their rows); a writer that cannot list them names everyone
+# the people a write changed (the derived tables depend on their rows); a writer that cannot list them names everyone
 CHANGED_PERSONS = "CREATE OR REPLACE TEMP TABLE changed_persons (person_id BIGINT)"
-EVERYONE_CHANGED = "INSERT INTO changed_persons SELECT person_id FROM persons UNION SELECT person_id FROM person_homes"
+EVERYONE_CHANGED = ("INSERT INTO changed_persons SELECT person_id FROM persons UNION SELECT person_id FROM person_homes"
+                    " UNION SELECT person_id FROM loop_spans")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "var" / "store"
 KEEP_SNAPSHOTS = 3

@@ -34,3 +34,47 @@ WHERE NOT n.present OR h.person_id IS NULL OR h.community_code IS DISTINCT FROM 
 DELETE FROM person_homes WHERE person_id IN (SELECT person_id FROM homes_changed);
 INSERT INTO person_homes SELECT person_id, community_code, township_code, district_code
 FROM homes_changed WHERE present ORDER BY person_id;
+
+-- loop_spans (store/schema.sql): each changed person's spans in the loop's populations, with the definitions and
+-- dates of their headline figures. abroad: from each departure until the first entry on or after it; entered: a
+-- registered resident's entry; arrived: an arrival in the city with an entry in the 30 days before it; measures:
+-- from the first service measure; in_quarantine: from a quarantine's start day until its release day; released:
+-- a release day. A span that cannot hold any day (released on its start day) is left out.
+CREATE OR REPLACE TEMP TABLE spans_now AS
+WITH changed AS (SELECT DISTINCT person_id FROM changed_persons WHERE person_id IS NOT NULL)
+SELECT DISTINCT * FROM (
+    SELECT a.person_id, 'abroad' AS population, CAST(6 AS TINYINT) AS rank, a.exit_date AS from_day,
+           (SELECT min(b.entry_date) FROM border_entries b
+            WHERE b.person_id = a.person_id AND b.entry_date >= a.exit_date) AS until_day, false AS since_bound
+    FROM abroad a WHERE a.person_id IN (SELECT person_id FROM changed)
+    UNION ALL
+    SELECT b.person_id, 'entered', 2, b.entry_date, NULL, true
+    FROM border_entries b JOIN persons p USING (person_id)
+    WHERE p.is_registered_resident AND b.person_id IN (SELECT person_id FROM changed)
+    UNION ALL
+    SELECT a.person_id, 'arrived', 3, CAST(a.arrived_at AS DATE), NULL, true
+    FROM arrivals a
+    WHERE a.person_id IN (SELECT person_id FROM changed)
+      AND EXISTS (SELECT 1 FROM border_entries b WHERE b.person_id = a.person_id
+                  AND b.entry_date BETWEEN CAST(a.arrived_at AS DATE) - 30 AND CAST(a.arrived_at AS DATE))
+    UNION ALL
+    SELECT person_id, 'measures', 1, CAST(min(started_at) AS DATE), NULL, false
+    FROM service_measures WHERE person_id IN (SELECT person_id FROM changed) GROUP BY person_id
+    UNION ALL
+    SELECT person_id, 'in_quarantine', 5, CAST(start_at AS DATE), CAST(released_at AS DATE), false
+    FROM quarantines
+    WHERE person_id IN (SELECT person_id FROM changed)
+      AND (released_at IS NULL OR CAST(released_at AS DATE) > CAST(start_at AS DATE))
+    UNION ALL
+    SELECT person_id, 'released', 4, CAST(released_at AS DATE), NULL, true
+    FROM quarantines WHERE released_at IS NOT NULL AND person_id IN (SELECT person_id FROM changed));
+
+CREATE OR REPLACE TEMP TABLE spans_changed AS   -- the changed people whose spans differ from those stored
+WITH stored AS (SELECT * FROM loop_spans
+                WHERE person_id IN (SELECT person_id FROM changed_persons WHERE person_id IS NOT NULL))
+SELECT DISTINCT person_id FROM ((SELECT * FROM spans_now EXCEPT SELECT * FROM stored)
+                                UNION ALL (SELECT * FROM stored EXCEPT SELECT * FROM spans_now));
+
+DELETE FROM loop_spans WHERE person_id IN (SELECT person_id FROM spans_changed);
+INSERT INTO loop_spans SELECT * FROM spans_now WHERE person_id IN (SELECT person_id FROM spans_changed)
+ORDER BY person_id, rank DESC, from_day;

@@ -221,3 +221,21 @@ def test_an_ingest_recomputes_the_homes_of_the_people_it_changed_and_only_theirs
         pass
     assert city_store.reader().execute(homes).fetchall() == after
     assert len(set(after) - set(before)) > 50
+
+
+def test_an_ingest_recomputes_the_loop_spans_of_the_people_it_changed_and_only_theirs(city_store, demo_feeds):
+    """Entries of people on the abroad list end their time abroad: the spans the ingest recomputed for the people it
+    listed are those recomputing everyone's gives (store/derived.sql), and some people's time abroad now ends."""
+    out = demo_feeds[0]
+    for path in sorted(out.glob("abroad_*.jsonl")):
+        ingest(city_store, "abroad", path)
+    spans = "SELECT * FROM loop_spans ORDER BY ALL"
+    ended = "SELECT count(*) FROM loop_spans WHERE population = 'abroad' AND until_day IS NOT NULL"
+    assert city_store.reader().execute(ended).fetchone()[0] == 0
+    for path in sorted(out.glob("police_entries_*.csv")):
+        ingest(city_store, "police_entries", path)
+    after = city_store.reader().execute(spans).fetchall()
+    with city_store.writer():                    # a write that cannot list its people recomputes everyone's
+        pass
+    assert city_store.reader().execute(spans).fetchall() == after
+    assert city_store.reader().execute(ended).fetchone()[0] > 50

@@ -31,7 +31,7 @@ def test_every_table_naming_a_person_is_moved_by_a_merge(review_store):
     tables = {n for (n,) in conn.execute("SELECT DISTINCT table_name FROM duckdb_columns()"
                                          " WHERE column_name = 'person_id' AND NOT internal").fetchall()}
     assert tables - set(PERSON_TABLES) - DERIVED_TABLES == set(decisions.ROW_KEYS)
-    assert DERIVED_TABLES == {"person_homes"}
+    assert DERIVED_TABLES == {"person_homes", "loop_spans"}
 
 
 def test_confirm_merges_and_split_restores_every_row(review_store):
