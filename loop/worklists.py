@@ -29,8 +29,9 @@ FROM_ALERTS = {"leak_arrival": "arrival", "leak_temperature": "temperature", "fe
 def build(alerts: pd.DataFrame, people: pd.DataFrame, contacted: set[int], incoming: list[dict], state,
           as_of: dt.date, deadlines: Deadlines) -> pd.DataFrame:
     """Every open item as of the end of `as_of`, oldest due first. alerts: loop.alerts.with_state rows of the
-    scope; people: loop_people rows of the scope; contacted: people with a contact note; incoming: pending
-    transfers to the scope (loop.transfers.Transfers.involving)."""
+    scope; people: loop_people rows of the scope (those in quarantine suffice: only they are due for release);
+    contacted: people with a contact note; incoming: pending transfers to the scope
+    (loop.transfers.Transfers.involving)."""
     live = alerts[alerts["state"] != "closed"]
     parts = [_from_alerts(live), _not_contacted(live, contacted, deadlines),
              _release(people, as_of, deadlines), _transfers(incoming)]

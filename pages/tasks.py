@@ -33,7 +33,7 @@ def side_of(scope: Scope) -> Side:
 
 def tasks(ctx, scope, as_of: dt.date) -> pd.DataFrame:
     """The scope's open items as of the date (loop.worklists.build over what the pages compute for it)."""
-    people = loop_people(ctx, scope, as_of=as_of)
+    people = loop_people(ctx, scope, as_of=as_of, population="in_quarantine")   # the only ones worklists reads
     incoming = [r for r in ctx.transfers.involving(side_of(scope)) if r["to_district"] == scope.district_code]
     return worklists.build(alerts_page.scoped_alerts(ctx, scope, as_of), people, ctx.notes.contacted(), incoming,
                            ctx.state, as_of, loop_map.deadlines())
@@ -204,7 +204,7 @@ def register(app, ctx) -> None:
         row = _task(ctx, scope, as_of, selected)
         if row is None:
             return t("tasks.pick", lang), dash.no_update
-        people = loop_people(ctx, scope, as_of=as_of)
+        people = loop_people(ctx, scope, as_of=as_of, population="in_quarantine")   # the only ones worklists reads
         home = people[(people["person_id"] == row["person_id"]) & (people["relation"] == "home")]
         if home.empty:
             return t("transfer.error.not_home", lang), dash.no_update
