@@ -204,7 +204,7 @@ def register(app, ctx) -> None:
         row = _task(ctx, scope, as_of, selected)
         if row is None:
             return t("tasks.pick", lang), dash.no_update
-        people = loop_people(ctx, scope, as_of=as_of, population="in_quarantine")   # the only ones worklists reads
+        people = loop_people(ctx, scope, as_of=as_of)
         home = people[(people["person_id"] == row["person_id"]) & (people["relation"] == "home")]
         if home.empty:
             return t("transfer.error.not_home", lang), dash.no_update
