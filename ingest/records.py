@@ -11,6 +11,7 @@ rejected, naming the line that repeats them.
 from __future__ import annotations
 
 from ingest.channels import Feed
+from ingest.decisions import FACT_TABLES
 from ingest.writers import DERIVED
 
 
@@ -78,15 +79,10 @@ def apply_corrections(conn, feed: Feed, batch_id: int, at) -> int:
         for table in dict.fromkeys(DERIVED[w] for w in feed.writes if w in DERIVED):
             stored = f"""FROM {table} t WHERE EXISTS (SELECT 1 FROM superseded s
                          WHERE s.before_batch_id = t.batch_id AND s.before_line = t.line)"""
-            if _names_people(conn, table):   # whose rows go may belong elsewhere, or in other populations, now
+            if table in FACT_TABLES:   # whose rows go may belong elsewhere, or in other populations, now
                 conn.execute(f"INSERT INTO changed_persons SELECT t.person_id {stored}")   # (store/derived.sql)
             conn.execute(f"DELETE {stored}")
         conn.execute("DELETE FROM records WHERE feed = ? AND key IN (SELECT key FROM superseded)", [feed.name])
     conn.execute("INSERT INTO records SELECT ?, _key, _fields, ?, line FROM acc", [feed.name, batch_id])
     return corrected
 
-
-def _names_people(conn, table: str) -> bool:
-    """Whether `table` has a person_id column (its rows are some person's)."""
-    return bool(conn.execute("SELECT 1 FROM duckdb_columns() WHERE table_name = ? AND column_name = 'person_id'",
-                             [table]).fetchall())

@@ -21,13 +21,11 @@ listed AS (   -- one row per person: the home (homes' columns) and the quarantin
              LEFT JOIN here x USING (person_id))
     WHERE relation IS NOT NULL),
 held AS (   -- the populations each person is in at the end of $as_of (store/schema.sql: loop_spans), as bits of
-            -- their ranks (1 measures .. 6 abroad), and the highest
-    SELECT person_id, max(rank) AS top, bit_or(1 << rank) AS held FROM loop_spans
+            -- their ranks (1 measures .. 6 abroad), the highest, and whether $population is among them
+    SELECT person_id, max(rank) AS top, bit_or(1 << rank) AS held, bool_or(population = $population) AS asked
+    FROM loop_spans
     WHERE from_day <= CAST($as_of AS DATE) AND (until_day IS NULL OR until_day > CAST($as_of AS DATE))
       AND (NOT since_bound OR from_day >= CAST($since AS DATE))
     GROUP BY person_id),
 people AS (   -- the listed people in the loop (listed's columns) and the populations they are in (`top`, `held`)
-    SELECT * FROM listed JOIN held USING (person_id)
-    WHERE $population IS NULL
-       OR held & (1 << list_position(['measures', 'entered', 'arrived', 'released', 'in_quarantine', 'abroad'],
-                                     $population)) <> 0)
+    SELECT * EXCLUDE (asked) FROM listed JOIN held USING (person_id) WHERE $population IS NULL OR asked)
