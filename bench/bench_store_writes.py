@@ -1,7 +1,8 @@
 """Writes proportional to the batch (issue 14.2): a 10-row rail file carrying returnees, from the start of its ingest
-to its alerts returned by the query the alerts page runs, and the bytes the ingesting process wrote to disk for it
-(the write-ahead log, the checkpoint's blocks, the next write's spare, the store's small files), against the size
-of the database every write used to copy.
+to its alerts in the alerts the server shows (pages/loop_map.period_alerts: the previous snapshot's, held as a running
+server holds them, with the batch's people's computed again), and the bytes the ingesting process wrote to disk for
+it (the write-ahead log, the checkpoint's blocks, the next write's spare, the store's small files), against the size
+of the database every write used to copy. The whole computation of the alerts on the new snapshot is timed too.
 
 Runs on a copy of a bench store; a few empty writes first bring the copy to its steady state (three kept
 versions, a retired one to make the spare from). `python -m bench --only writes --scale 1 --scale 100`.
@@ -13,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_alerts import AS_OF, _returnees
+from bench.bench_alerts import _returnees
 from bench.bench_callbacks import copy_store
 
 ROWS_PER_FILE = 10
@@ -38,6 +39,8 @@ def run(store_root: Path, scale: int, repeats: int = 5) -> list[dict]:
     from ingest.channels import feed_named
     from ingest.run import ingest_files
     from loop import alerts
+    from pages.context import AppConfig, AppContext
+    from pages.loop_map import period_alerts
     from queries.runner import Scope
     from store.db import Store
 
@@ -48,7 +51,9 @@ def run(store_root: Path, scale: int, repeats: int = 5) -> list[dict]:
         people = _returnees(store.reader(), ROWS_PER_FILE * repeats)
         size = store.current_path().stat().st_size
         scope = Scope.whole_city("leadership")
-        visible, published, spare_s, written, spare_bytes, patched = [], [], [], [], [], 0
+        server = AppContext.create(store, AppConfig(state_path=tmp / "app.sqlite"))
+        period_alerts(server, scope)                        # what a running server holds before the batch
+        visible, published, spare_s, written, spare_bytes, patched, whole = [], [], [], [], [], 0, []
         for i in range(repeats):
             batch = people[i * ROWS_PER_FILE:(i + 1) * ROWS_PER_FILE]
             path = rail_file(tmp / f"rail_writes{i}.csv", batch, 10 + i)
@@ -61,8 +66,11 @@ def run(store_root: Path, scale: int, repeats: int = 5) -> list[dict]:
             spare_bytes.append(store.last_spare["bytes"])
             patched += store.last_spare["from"] is not None and store.last_copy["spare"]
             queried = time.perf_counter()
-            frame = alerts.collect(alerts.runner(store.reader()), scope, AS_OF)
+            frame = period_alerts(server, scope)
             visible.append(published[-1] + time.perf_counter() - queried)
+            queried = time.perf_counter()
+            assert len(alerts.collect(alerts.runner(store.reader()), scope, server.period().end)) == len(frame)
+            whole.append(time.perf_counter() - queried)
             raised = {int(a.split(":")[1]) for a in frame["alert_id"] if a.startswith("return:")}
             ids = store.reader().execute("SELECT person_id FROM documents WHERE doc_number IN (SELECT unnest(?))",
                                          [[n for _, _, n in batch]]).fetchall()
@@ -73,7 +81,8 @@ def run(store_root: Path, scale: int, repeats: int = 5) -> list[dict]:
         {"benchmark": "store writes", "case": f"{ROWS_PER_FILE}-row file: start of ingest -> alerts on screen",
          "value": round(statistics.median(visible) * 1000), "unit": "ms", "budget": f"<= {BUDGET_MS}",
          "ok": "yes" if statistics.median(visible) * 1000 <= BUDGET_MS else "NO",
-         "note": f"{note}; max {max(visible) * 1000:.0f} ms; published after {statistics.median(published) * 1000:.0f} ms"},
+         "note": f"{note}; max {max(visible) * 1000:.0f} ms; published after {statistics.median(published) * 1000:.0f} ms;"
+                 f" the alerts computed whole instead: {statistics.median(whole) * 1000:.0f} ms"},
         {"benchmark": "store writes", "case": f"{ROWS_PER_FILE}-row file: bytes written by the ingest",
          "value": mb(statistics.median(written)), "unit": "MB", "budget": f"<= {BUDGET_MB}",
          "ok": "yes" if statistics.median(written) <= BUDGET_MB * 1e6 else "NO",

@@ -28,24 +28,27 @@ def runner(conn):
 
 
 def leaks(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
-          since: dt.date = dt.date.min) -> pd.DataFrame:
+          since: dt.date = dt.date.min, persons: list[int] | None = None) -> pd.DataFrame:
     """queries/leaks_as_of.sql: every stage deadline missed up to the end of `as_of` (deadlines: the configured
-    ones, Deadlines.from_env)."""
+    ones, Deadlines.from_env); `persons`: those people's only (None: everyone's)."""
     deadlines = deadlines or Deadlines.from_env()
-    return query("leaks_as_of", scope, as_of=as_of, since=since, **deadlines.params())
+    return query("leaks_as_of", scope, as_of=as_of, since=since, persons=persons, **deadlines.params())
 
 
-def fevers(query, scope, as_of: dt.date, deadlines: Deadlines | None = None) -> pd.DataFrame:
+def fevers(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
+           persons: list[int] | None = None) -> pd.DataFrame:
     deadlines = deadlines or Deadlines.from_env()
-    return query("quarantine_fevers", scope, as_of=as_of, fever=deadlines.fever_celsius)
+    return query("quarantine_fevers", scope, as_of=as_of, fever=deadlines.fever_celsius, persons=persons)
 
 
-def collect(query, scope, as_of: dt.date, deadlines: Deadlines | None = None) -> pd.DataFrame:
-    """Return alerts, leaks and fevers up to the end of `as_of` for `scope`, one row per alert (COLUMNS)."""
+def collect(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
+            persons: list[int] | None = None) -> pd.DataFrame:
+    """Return alerts, leaks and fevers up to the end of `as_of` for `scope`, one row per alert (COLUMNS);
+    `persons`: the alerts of those people only (None: everyone's). Each alert depends on its own person's rows."""
     deadlines = deadlines or Deadlines.from_env()
-    returns = query("alerts_returns", scope, as_of=as_of)
-    found = leaks(query, scope, as_of, deadlines)
-    hot = fevers(query, scope, as_of, deadlines)
+    returns = query("alerts_returns", scope, as_of=as_of, persons=persons)
+    found = leaks(query, scope, as_of, deadlines, persons=persons)
+    hot = fevers(query, scope, as_of, deadlines, persons=persons)
     parts = [
         pd.DataFrame({"alert_id": returns["alert_id"], "kind": "return", "person_id": returns["person_id"],
                       "name": returns["name"], "raised_at": returns["event_at"], "reported_at": returns["raised_at"],

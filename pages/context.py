@@ -71,6 +71,10 @@ class QueryCache:
     same query again (after a new snapshot, every session misses the same keys at once). A waiter that has waited
     `wait_s` computes on its own, so a computation that itself waits on another can never deadlock.
 
+    A value that follows the batch (`patch`) is made for a new snapshot from an earlier snapshot's value of the
+    same key when the store knows whose rows the versions between them changed (Store.changed_between): only
+    those people's part is computed again.
+
     Results are shared between callers: treat the returned frames and dicts as read-only."""
 
     def __init__(self, store: ServedStore | Store, size: int = 512, wait_s: float = 30.0):
@@ -87,7 +91,9 @@ class QueryCache:
                 self._items.move_to_end(key)
             return self._items.get(key)
 
-    def get(self, key: tuple, compute):
+    def get(self, key: tuple, compute, patch=None):
+        """The value of `key` in this snapshot: kept, or `compute(reader)`, or `patch(earlier value, changed
+        people, reader)` when an earlier snapshot's value is kept and the people changed since are known."""
         key = (self.store.version(), *key)
         with self._lock:
             if key in self._items:
@@ -102,7 +108,9 @@ class QueryCache:
                 return pending.value
             return compute(self.store.reader())     # it failed (each caller gets its own error) or is stuck
         try:
-            value = compute(self.store.reader())
+            value = self._patched(key, patch) if patch is not None else None
+            if value is None:
+                value = compute(self.store.reader())
         except BaseException as exc:
             pending.error = exc
             with self._lock:
@@ -117,6 +125,17 @@ class QueryCache:
         pending.value = value
         pending.done.set()
         return value
+
+    def _patched(self, key: tuple, patch):
+        """`patch` applied to the most recently used earlier snapshot's value of the key whose changes since are
+        known, or None."""
+        with self._lock:
+            earlier = [(k[0], v) for k, v in self._items.items() if k[1:] == key[1:] and k[0] != key[0]]
+        for version, value in reversed(earlier):
+            changed = self.store.changed_between(version, key[0])
+            if changed is not None:
+                return patch(value, changed, self.store.reader())
+        return None
 
 
 class MetricTable:

@@ -28,6 +28,7 @@ CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "comm
 # a deadline to be met before it (arrival, quarantine: queries/leaks_as_of.sql keeps `due_at < as_of + 1`), the
 # day before a midnight deadline to be met by it (release, a day's temperature report: `due_at <= as_of + 1`).
 BY_MIDNIGHT = ("leak_release", "leak_temperature")
+ALERT_ORDER = ("shown_day", "raised_at", "alert_id")   # period_alerts' order
 LOOP_COLUMNS = ("alert_id", "kind", "person_id", "raised_at", "community_code", "township_code", "district_code")
 
 
@@ -39,19 +40,46 @@ def period_alerts(ctx, scope) -> pd.DataFrame:
     """Every alert of the scope up to the end of the period (loop.alerts.collect as of its last day, all its
     columns) with `shown_day`: the index of the first as-of day whose alerts include it, in that order (then as
     raised). The alerts as of any day of the period are its first rows up to that day (loop_as_of). Cached per
-    snapshot; never sent as such."""
+    snapshot; never sent as such. Each alert depends on its own person's rows only, so a snapshot that changed a
+    few people (a small batch) takes the previous snapshot's alerts and computes those people's again."""
     found = deadlines()
 
     period = ctx.period()
 
-    def compute(_conn):
-        frame = alerts.collect(ctx.query, scope, period.end, found)
+    def dated(frame):
         raised = pd.to_datetime(frame["raised_at"])
         early = pd.to_timedelta(frame["kind"].isin(BY_MIDNIGHT).astype("int64"), unit="us")
         shown = ((pd.to_datetime(frame["reported_at"]) - early).dt.normalize() - pd.Timestamp(EPOCH)).dt.days
         frame = frame.assign(raised_at=raised, shown_day=shown.clip(lower=day_index(period.start)).astype("int64"))
-        return frame.sort_values(["shown_day", "raised_at", "alert_id"], ignore_index=True)
-    return ctx.cache.get(("loop.period_alerts", scope, found), compute)
+        return frame.sort_values(list(ALERT_ORDER), ignore_index=True)
+
+    def patch(earlier, changed, conn):
+        if not changed:
+            return earlier
+        kept = earlier[~earlier["person_id"].isin(changed)].reset_index(drop=True)
+        fresh = alerts.collect(alerts.runner(conn), scope, period.end, found, persons=sorted(changed))
+        return merged(kept, dated(fresh)) if len(fresh) else kept
+    return ctx.cache.get(("loop.period_alerts", scope, found, period),
+                         lambda _conn: dated(alerts.collect(ctx.query, scope, period.end, found)), patch)
+
+
+def merged(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """Two frames sorted by ALERT_ORDER as one in that order; `fresh`, a few rows, is placed by binary search,
+    so the larger is not sorted again (sorting 130,000 alerts by their text ids took 0.11 s at scale 100)."""
+    columns = [kept[c] for c in ALERT_ORDER]
+
+    def position(key: tuple) -> int:
+        lo, hi = 0, len(kept)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tuple(c.iat[mid] for c in columns) < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+    at = np.array([position(tuple(row)) for row in fresh[list(ALERT_ORDER)].itertuples(index=False)], dtype=np.int64)
+    order = np.argsort(np.concatenate([np.arange(len(kept)) * 2 + 1, at * 2]), kind="stable")
+    return pd.concat([kept, fresh], ignore_index=True).take(order).reset_index(drop=True)
 
 
 def loop_rows(ctx, scope) -> pd.DataFrame:

@@ -8,13 +8,15 @@
 --   temperature  a day of home quarantine (after the start day, before the release day) without a temperature
 --                report in the $report_days days up to it
 -- A deadline met late is still a leak (resolved_at tells when it was made good). Person-level fields are
--- written through the runner's masks.
+-- written through the runner's masks. $persons: the leaks of these people only (a list of ids; NULL = everyone's):
+-- every deadline is the person's own, so a person's leaks depend on their rows only.
 WITH
 entries AS (
     SELECT b.person_id, b.entry_date, b.port, b.from_country, b.community_code, b.township_code, b.district_code,
            CAST(b.entry_date + 1 AS TIMESTAMP) + to_hours(CAST($arrive_hours AS BIGINT)) AS due_at
     FROM border_entries b
-    WHERE b.entry_date >= CAST($since AS DATE) AND {scope:b}),
+    WHERE b.entry_date >= CAST($since AS DATE) AND {scope:b}
+      AND ($persons IS NULL OR list_contains($persons, b.person_id))),
 arrival_leaks AS (
     SELECT 'arrival' AS stage, e.person_id, e.entry_date AS day, e.due_at,
            (SELECT min(a.arrived_at) FROM arrivals a WHERE a.person_id = e.person_id AND a.arrived_at > e.due_at
@@ -38,6 +40,7 @@ first_arrivals AS (   -- placed at the person's residence (community control ans
          AND CAST(a.arrived_at AS DATE) <= b.entry_date + CAST($window_days AS INTEGER)
          JOIN persons p ON p.person_id = a.person_id
     WHERE b.entry_date >= CAST($since AS DATE) AND a.arrived_at < (CAST($as_of AS DATE) + 1)
+      AND ($persons IS NULL OR list_contains($persons, a.person_id))
       AND (CASE WHEN p.community_code IS NOT NULL THEN {scope:p} ELSE {scope:a} END)
     GROUP BY a.person_id, b.entry_date),
 quarantine_leaks AS (
@@ -60,7 +63,8 @@ started AS (
                 AS TIMESTAMP) AS due_at,
            q.community_code, q.township_code, q.district_code
     FROM quarantines q
-    WHERE q.start_at < (CAST($as_of AS DATE) + 1) AND {scope:q}),
+    WHERE q.start_at < (CAST($as_of AS DATE) + 1) AND {scope:q}
+      AND ($persons IS NULL OR list_contains($persons, q.person_id))),
 release_leaks AS (
     SELECT 'release' AS stage, s.person_id, s.start_day AS day, s.due_at,
            CASE WHEN s.released_at >= s.due_at THEN s.released_at END AS resolved_at,

@@ -14,8 +14,8 @@ writer copies the published snapshot whole.
 Crash safety: a snapshot's name is never reused (a counter persisted in `COUNTER` plus a random suffix),
 so a killed writer's leftovers (`*.tmp`, `*.tmp.wal`) can never be replayed onto a later copy; the next
 writer removes them under the lock. `HISTORY` lists the verified versions (one JSON line each: name, row
-counts, files of the batch); only those are kept, and the published one and the newest verified ones are
-never pruned. Writers queue on a file lock that names its holder, and give up after `lock_timeout`.
+counts, files of the batch, the people it changed); only those are kept, and the published one and the newest
+verified ones are never pruned. Writers queue on a file lock that names its holder, and give up after `lock_timeout`.
 """
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ DERIVED = Path(__file__).with_name("derived.sql")        # derived tables' rows 
 CHANGED_PERSONS = "CREATE OR REPLACE TEMP TABLE changed_persons (person_id BIGINT)"
 EVERYONE_CHANGED = ("INSERT INTO changed_persons SELECT person_id FROM persons UNION SELECT person_id FROM person_homes"
                     " UNION SELECT person_id FROM loop_spans")
+# HISTORY names the people a version changed when the writer listed them and they are at most this many (else a
+# reader that follows the versions recomputes what it keeps: pages/context.QueryCache)
+CHANGED_KEPT = 20_000
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "var" / "store"
 KEEP_SNAPSHOTS = 3
@@ -168,6 +171,27 @@ class Store:
                 continue
         return entries
 
+    def changed_between(self, old: str, new: str) -> frozenset[int] | None:
+        """The people whose rows the versions after `old` up to `new` changed, from HISTORY; None when not known
+        (a version between them did not list its people, or either is not in HISTORY)."""
+        history = self.history()
+        names = [e["name"] for e in history]
+        if old not in names or new not in names or names.index(new) < names.index(old):
+            return None
+        changed: set[int] = set()
+        for entry in history[names.index(old) + 1:names.index(new) + 1]:
+            if entry.get("changed") is None:
+                return None
+            changed.update(entry["changed"])
+        return frozenset(changed)
+
+    @staticmethod
+    def _changed(conn) -> list[int] | None:
+        """The people the write listed in `changed_persons`, or None when more than CHANGED_KEPT."""
+        rows = conn.execute("SELECT DISTINCT person_id FROM changed_persons WHERE person_id IS NOT NULL "
+                            "ORDER BY person_id LIMIT ?", [CHANGED_KEPT + 1]).fetchall()
+        return None if len(rows) > CHANGED_KEPT else [p for (p,) in rows]
+
     # ------------------------------------------------------------------ writing
     @contextmanager
     def writer(self, lists_changed_persons: bool = False):
@@ -198,6 +222,7 @@ class Store:
                     conn.execute(EVERYONE_CHANGED)
                 conn.execute(DERIVED.read_text())
                 counts = table_counts(conn)
+                changed = self._changed(conn) if lists_changed_persons else None
                 files = [f for (f,) in conn.execute("SELECT file_name FROM batches WHERE batch_id >= ? "
                                                     "ORDER BY batch_id", [first_new_batch]).fetchall()]
                 self._phase("checkpoint")
@@ -213,7 +238,7 @@ class Store:
             os.replace(staging, work)
             entry = {"name": name, "at": dt.datetime.now().isoformat(timespec="seconds"), "rows": counts,
                      "added": {t: n - before.get(t, 0) for t, n in counts.items() if n != before.get(t, 0)},
-                     "files": files}
+                     "files": files, "changed": changed}
             with open(self.root / "HISTORY", "a") as f:
                 f.write(json.dumps(entry, ensure_ascii=False) + "\n")
                 f.flush()

@@ -78,3 +78,40 @@ def test_waiters_compute_themselves_when_the_first_fails():
     outcome["second"] = cache.get(("k",), lambda conn: "second caller's own")
     t.join(5)
     assert outcome["second"] == "second caller's own"
+
+
+class VersionedStore(FakeStore):
+    """FakeStore whose HISTORY knows the people changed between two versions (None: not known)."""
+
+    def __init__(self, changed: dict):
+        super().__init__()
+        self.changed = changed
+
+    def changed_between(self, old: str, new: str):
+        return self.changed.get((old, new))
+
+
+def test_a_value_that_follows_the_batch_is_patched_from_the_earlier_version():
+    store = VersionedStore({("v1", "v2"): frozenset({7})})
+    cache, computed = QueryCache(store), []
+
+    def compute(conn):
+        computed.append(conn)
+        return {1: "a", 7: "b"}
+
+    def patch(earlier, changed, conn):
+        return {**{k: v for k, v in earlier.items() if k not in changed}, **{p: f"new@{conn}" for p in changed}}
+
+    assert cache.get(("q",), compute, patch) == {1: "a", 7: "b"}
+    store.current = "v2"
+    assert cache.get(("q",), compute, patch) == {1: "a", 7: "new@conn@v2"}
+    assert computed == ["conn@v1"]
+
+
+def test_a_value_is_computed_whole_when_the_changes_since_are_not_known():
+    store = VersionedStore({})                       # e.g. a geography write, which lists no people
+    cache = QueryCache(store)
+    patch = lambda earlier, changed, conn: pytest.fail("patched without knowing who changed")  # noqa: E731
+    cache.get(("q",), lambda conn: conn, patch)
+    store.current = "v2"
+    assert cache.get(("q",), lambda conn: conn, patch) == "conn@v2"

@@ -69,3 +69,20 @@ def test_writers_queue_and_none_is_lost(tmp_path):
         t.join()
     assert store.reader().execute("SELECT count(*) FROM districts").fetchone()[0] == 5
     assert len(list(tmp_path.glob("snapshot-*.duckdb"))) <= 3
+
+
+def test_history_names_the_people_each_write_changed_and_whom_versions_changed_between_them(tmp_path):
+    store = Store(tmp_path / "store")
+    versions = []
+    for listed in ([3, 1, 3], [], [9], None, [4]):
+        with store.writer(lists_changed_persons=listed is not None) as conn:
+            for person in listed or []:
+                conn.execute("INSERT INTO changed_persons VALUES (?)", [person])
+        versions.append(store.version())
+    assert [e["changed"] for e in store.history()] == [[1, 3], [], [9], None, [4]]
+    assert store.changed_between(versions[0], versions[2]) == {9}
+    assert store.changed_between(versions[0], versions[1]) == set()
+    assert store.changed_between(versions[2], versions[4]) is None         # a write that named no one: unknown
+    assert store.changed_between(versions[3], versions[4]) == {4}
+    assert store.changed_between(versions[2], versions[0]) is None         # backwards (a repair): unknown
+    assert store.changed_between("snapshot-never", versions[4]) is None
