@@ -8,6 +8,7 @@ SQL. Nothing here opens a database.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -42,13 +43,20 @@ def fevers(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
 
 
 def collect(query, scope, as_of: dt.date, deadlines: Deadlines | None = None,
-            persons: list[int] | None = None) -> pd.DataFrame:
+            persons: list[int] | None = None, at_once: bool = False) -> pd.DataFrame:
     """Return alerts, leaks and fevers up to the end of `as_of` for `scope`, one row per alert (COLUMNS);
-    `persons`: the alerts of those people only (None: everyone's). Each alert depends on its own person's rows."""
+    `persons`: the alerts of those people only (None: everyone's). Each alert depends on its own person's rows.
+    `at_once`: the three queries in three threads (`query` must be safe to call from several): for a few people
+    each is mostly planning, which runs on one core."""
     deadlines = deadlines or Deadlines.from_env()
-    returns = query("alerts_returns", scope, as_of=as_of, persons=persons)
-    found = leaks(query, scope, as_of, deadlines, persons=persons)
-    hot = fevers(query, scope, as_of, deadlines, persons=persons)
+    asks = (lambda: query("alerts_returns", scope, as_of=as_of, persons=persons),
+            lambda: leaks(query, scope, as_of, deadlines, persons=persons),
+            lambda: fevers(query, scope, as_of, deadlines, persons=persons))
+    if at_once:
+        with ThreadPoolExecutor(len(asks)) as pool:
+            returns, found, hot = pool.map(lambda ask: ask(), asks)
+    else:
+        returns, found, hot = (ask() for ask in asks)
     parts = [
         pd.DataFrame({"alert_id": returns["alert_id"], "kind": "return", "person_id": returns["person_id"],
                       "name": returns["name"], "raised_at": returns["event_at"], "reported_at": returns["raised_at"],

@@ -17,6 +17,8 @@ from loop import alerts, risk, workflow
 from loop.deadlines import Deadlines
 from pages.background import background, stopping
 from pages.context import EPOCH, MetricTable, day, day_index
+from queries.runner import run
+from store.db import READER_SETUP
 CODE_LENGTH = {"all": 0, "districts": 6, "townships": 9, "communities": 12}          # codes nest by prefix
 POINT_LEVELS = ("townships", "communities")
 CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "communities": "community_code"}
@@ -57,10 +59,20 @@ def period_alerts(ctx, scope) -> pd.DataFrame:
         if not changed:
             return earlier
         kept = earlier[~earlier["person_id"].isin(changed)].reset_index(drop=True)
-        fresh = alerts.collect(alerts.runner(conn), scope, period.end, found, persons=sorted(changed))
+        fresh = alerts.collect(cursor_per_call(conn), scope, period.end, found, persons=sorted(changed), at_once=True)
         return merged(kept, dated(fresh)) if len(fresh) else kept
     return ctx.cache.get(("loop.period_alerts", scope, found, period),
                          lambda _conn: dated(alerts.collect(ctx.query, scope, period.end, found)), patch)
+
+
+def cursor_per_call(conn):
+    """A `query` callable safe to call from several threads: each call runs on a cursor of its own of `conn`'s
+    database (the same version), set up as the store's readers are."""
+    def query(name, scope, **params):
+        cursor = conn.cursor()
+        cursor.execute(READER_SETUP)
+        return run(cursor, name, scope, **params)
+    return query
 
 
 def merged(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:

@@ -185,6 +185,10 @@ class Store:
             changed.update(entry["changed"])
         return frozenset(changed)
 
+    def _recorded_rows(self, name: str) -> dict[str, int] | None:
+        """The row counts HISTORY recorded for version `name` when it was verified (None: not recorded)."""
+        return next((e["rows"] for e in reversed(self.history()) if e["name"] == name), None)
+
     @staticmethod
     def _changed(conn) -> list[int] | None:
         """The people the write listed in `changed_persons`, or None when more than CHANGED_KEPT."""
@@ -216,7 +220,7 @@ class Store:
                 conn.execute(SCHEMA.read_text())
                 conn.execute(CHANGED_PERSONS)
                 first_new_batch = self._max_batch(conn) + 1
-                before = table_counts(conn)
+                before = self._recorded_rows(self.version()) or table_counts(conn)
                 yield conn
                 if not lists_changed_persons:
                     conn.execute(EVERYONE_CHANGED)
