@@ -23,8 +23,10 @@ SELECT p.person_id, coalesce(p.community_code, u.community_code) AS community_co
        coalesce(p.district_code, u.district_code) AS district_code, true AS present
 FROM persons p LEFT JOIN unhoused u USING (person_id)
 WHERE p.person_id IN (SELECT person_id FROM changed)
-UNION ALL   -- a changed person no longer in `persons` (merged away): their row goes
-SELECT person_id, NULL, NULL, NULL, false FROM changed WHERE person_id NOT IN (SELECT person_id FROM persons);
+UNION ALL   -- a changed person no longer in `persons` (merged away): their row goes (NOT EXISTS looks the few changed
+            -- people up; NOT IN hashed every person: 50-100 ms of a 10-row ingest at scale 100, against 10-16 ms)
+SELECT person_id, NULL, NULL, NULL, false FROM changed c
+WHERE NOT EXISTS (SELECT 1 FROM persons p WHERE p.person_id = c.person_id);
 
 CREATE OR REPLACE TEMP TABLE homes_changed AS
 SELECT n.* FROM homes_now n LEFT JOIN person_homes h USING (person_id)
