@@ -18,7 +18,7 @@ from loop.deadlines import Deadlines
 from pages.background import background, stopping
 from pages.context import EPOCH, MetricTable, day, day_index
 from queries.runner import run
-from store.db import READER_SETUP
+from store.db import reader_cursor
 CODE_LENGTH = {"all": 0, "districts": 6, "townships": 9, "communities": 12}          # codes nest by prefix
 POINT_LEVELS = ("townships", "communities")
 CODE_COLUMN = {"districts": "district_code", "townships": "township_code", "communities": "community_code"}
@@ -68,11 +68,7 @@ def period_alerts(ctx, scope) -> pd.DataFrame:
 def cursor_per_call(conn):
     """A `query` callable safe to call from several threads: each call runs on a cursor of its own of `conn`'s
     database (the same version), set up as the store's readers are."""
-    def query(name, scope, **params):
-        cursor = conn.cursor()
-        cursor.execute(READER_SETUP)
-        return run(cursor, name, scope, **params)
-    return query
+    return lambda name, scope, **params: run(reader_cursor(conn), name, scope, **params)
 
 
 def merged(kept: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:

@@ -63,6 +63,13 @@ PHASES = ("copy", "write", "checkpoint", "verify", "publish", "spare", "prune")
 READER_SETUP = "SET dynamic_or_filter_threshold = 2048"
 
 
+def reader_cursor(connection) -> duckdb.DuckDBPyConnection:
+    """A new cursor of `connection` (the same database and version), set up as every reader's."""
+    cursor = connection.cursor()
+    cursor.execute(READER_SETUP)
+    return cursor
+
+
 class StoreBusy(RuntimeError):
     """Another writer held the store's lock for longer than this writer was willing to wait."""
 
@@ -151,8 +158,7 @@ class Store:
                                                      read_only=True)
                 while len(self._open) > OPEN_VERSIONS:
                     self._open.pop(next(iter(self._open)))
-            cursor = self._open[version].cursor()
-        cursor.execute(READER_SETUP)
+            cursor = reader_cursor(self._open[version])
         self._local.cursor = (version, cursor)
         return cursor
 
